@@ -1,0 +1,1 @@
+"""Read side: retrieve, table tool, route, compose, verify, cite."""

@@ -1,0 +1,1 @@
+"""Write side: load -> metadata -> tables -> chunks -> embed -> store."""

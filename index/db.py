@@ -1,0 +1,99 @@
+"""The library's SQLite database (manifest, facts, audit checks, question log), changed only by migrations.
+
+Each migration runs once and is recorded in `_migrations`, so upgrades keep old data and re-running costs
+nothing. Facts are one row per table cell, joined to `reports` for agency/year: aggregate SQL across
+agencies and years is a plain GROUP BY.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("m001_reports_chunks", """
+CREATE TABLE reports (
+    file TEXT PRIMARY KEY,            -- base name, the report's key
+    path TEXT NOT NULL,               -- where it was ingested from
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    agency TEXT, region TEXT, level TEXT, year INTEGER,
+    template TEXT,
+    meta_json TEXT NOT NULL DEFAULT '{}',      -- evidence per field, user corrections
+    warnings_json TEXT NOT NULL DEFAULT '[]',
+    n_chunks INTEGER NOT NULL DEFAULT 0,
+    n_facts INTEGER NOT NULL DEFAULT 0,
+    audit_status TEXT,                -- pass | fail | uncertain | not_assessable
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX reports_sha ON reports(sha256);
+CREATE TABLE chunks (
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES reports(file) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    section TEXT NOT NULL,
+    line_start INTEGER NOT NULL, line_end INTEGER NOT NULL,
+    page INTEGER, page_end INTEGER,
+    text TEXT NOT NULL
+);
+CREATE INDEX chunks_file ON chunks(file);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""),
+    ("m002_facts_checks", """
+CREATE TABLE facts (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES reports(file) ON DELETE CASCADE,
+    tbl TEXT NOT NULL, row_name TEXT NOT NULL, col_name TEXT NOT NULL,
+    value REAL,                        -- NULL: the report has no value for this cell
+    kind TEXT NOT NULL,                -- number | zero | empty | slash | text
+    unit TEXT, printed TEXT,
+    uncertain INTEGER NOT NULL DEFAULT 0,
+    template TEXT,
+    line INTEGER, line_end INTEGER, page INTEGER, cell_ref TEXT, source_text TEXT,
+    UNIQUE (file, tbl, row_name, col_name)
+);
+CREATE INDEX facts_q ON facts(tbl, row_name, col_name);
+CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES reports(file) ON DELETE CASCADE,
+    rule TEXT NOT NULL, scope TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL,
+    difference REAL, other_file TEXT,
+    json TEXT NOT NULL                 -- the whole Check record (sides, cells)
+);
+CREATE INDEX checks_file ON checks(file);
+"""),
+    ("m003_qa_log", """
+CREATE TABLE qa_log (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL DEFAULT (datetime('now')),
+    question TEXT NOT NULL, route TEXT, evidence_json TEXT, model TEXT,
+    answer TEXT, checks_json TEXT, latency_ms REAL
+);
+"""),
+]
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the library database."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    migrate(con)
+    return con
+
+
+def migrate(con: sqlite3.Connection) -> list[str]:
+    con.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT DEFAULT (datetime('now')))")
+    done = {r[0] for r in con.execute("SELECT name FROM _migrations")}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        with con:
+            con.executescript("BEGIN;" + sql + f"INSERT INTO _migrations(name) VALUES ('{name}');COMMIT;")
+        applied.append(name)
+    return applied
