@@ -1,0 +1,445 @@
+"""Question understanding by rules: years, agencies, quantities, operation, follow-up slots.
+
+Rules first because the phrasing space of these questions is small and regular, the answer must be exact,
+and a 0.5B model cannot be trusted to fill slots. The vocabulary lives in lexicon.json (easy to extend);
+agencies are resolved against the reports the library actually holds, so a new agency needs no code.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+
+Operation = str  # lookup | argmax | argmin | sum | diff | ratio | rank | trend | compare | list | brief | text
+
+
+def norm(text: str) -> str:
+    """NFKC (full-width digits/brackets to half-width), unify dashes, drop spaces between CJK and digits."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"[‐‑‒–—―─~～]", "-", t)
+    t = re.sub(r"\s+", "", t)
+    return t
+
+
+# ---------------------------------------------------------------- lexicon
+@dataclass(frozen=True)
+class Quantity:
+    id: str
+    label: str
+    table: str
+    rows: tuple[str, ...] = ()
+    row_prefix: Optional[str] = None
+    columns: tuple[str, ...] = ("总计",)  # alternatives, tried in order (2019 / 2021 template names)
+    unit: str = "件"
+    money: bool = False
+    ratio_base: Optional[str] = None
+    column_label: Optional[str] = None  # set when the question names a column ("结果维持")
+    column_sum: tuple[str, ...] = ()  # a column that is a sum of others (法人或其他组织)
+
+    def with_column(self, column: str, alts: Iterable[str] = (), sum_of: Iterable[str] = ()) -> "Quantity":
+        return replace(self, columns=(column, *alts), column_label=column, column_sum=tuple(sum_of),
+                       id=f"{self.id}·{column}")
+
+    @property
+    def display(self) -> str:
+        return f"{self.label}（{self.column_label}）" if self.column_label else self.label
+
+
+@dataclass
+class Lexicon:
+    quantities: dict[str, Quantity]
+    phrases: list[tuple[str, str, bool]]  # (phrase, quantity id, weak)
+    columns: list[dict]
+    ops: dict[str, list[str]]
+    total_words: list[str]
+    regions: list[str]
+    aliases: list[tuple[str, str]]
+    agency_suffixes: list[str]
+    text_cues: list[str]
+
+
+# Generic phrasings: they name the 依申请公开 table as a whole and give way to a more specific row.
+_WEAK = {"依申请公开", "政府信息公开申请", "信息公开申请", "公开申请", "申请数量", "申请量", "申请数", "申请件数", "受理",
+         "诉讼", "复议", "许可", "处罚", "强制", "收费", "集中采购", "政府集中采购"}
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    qs, phrases = {}, []
+    for q in raw["quantities"]:
+        qty = Quantity(id=q["id"], label=q["label"], table=q["table"], rows=tuple(q.get("rows", ())),
+                       row_prefix=q.get("row_prefix"), columns=tuple(q.get("columns", ["总计"])),
+                       unit=q.get("unit", "件"), money=bool(q.get("money")), ratio_base=q.get("ratio_base"))
+        qs[qty.id] = qty
+        for p in q["phrases"]:
+            phrases.append((norm(p), qty.id, p in _WEAK))
+    phrases.sort(key=lambda x: -len(x[0]))
+    return Lexicon(quantities=qs, phrases=phrases, columns=raw["columns"], ops=raw["operations"],
+                   total_words=raw["total_words"], regions=raw["regions"],
+                   aliases=[tuple(a) for a in raw["agency_aliases"]], agency_suffixes=raw["agency_suffixes"],
+                   text_cues=raw.get("text_cues", []))
+
+
+# ---------------------------------------------------------------- the library's reports
+@dataclass(frozen=True)
+class ReportInfo:
+    file: str
+    agency: Optional[str]
+    region: Optional[str]
+    level: Optional[str]
+    year: Optional[int]
+
+
+def _as_dict(row: Any, cols: list[str]) -> dict:
+    if isinstance(row, dict):
+        return row
+    try:
+        return dict(row)  # sqlite3.Row
+    except (TypeError, ValueError):
+        return dict(zip(cols, row))
+
+
+def library_reports(library) -> list[ReportInfo]:
+    """The reports the library holds, via its SQL interface (schema fixed in index/db.py)."""
+    cols = ["file", "agency", "region", "level", "year"]
+    rows = library.sql("SELECT file, agency, region, level, year FROM reports ORDER BY year, agency, file", ())
+    out = []
+    for r in rows:
+        d = _as_dict(r, cols)
+        out.append(ReportInfo(d["file"], d.get("agency"), d.get("region"), d.get("level"),
+                              int(d["year"]) if d.get("year") else None))
+    return out
+
+
+# ---------------------------------------------------------------- the understood question
+@dataclass
+class Query:
+    question: str
+    text: str  # normalised
+    years: list[int] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # full names as the library holds them
+    agency_mentions: list[str] = field(default_factory=list)  # the words that named them
+    unknown_agencies: list[str] = field(default_factory=list)  # named but not in the library
+    missing_years: list[int] = field(default_factory=list)  # asked for, not in the library (for those agencies)
+    quantities: list[Quantity] = field(default_factory=list)
+    operation: Operation = "lookup"
+    by: Optional[str] = None  # "year" | "agency" for argmax/argmin/rank/list
+    text_cue: bool = False  # asks about something the tables do not hold (channels, reasons, names …)
+    follow_up: bool = False
+    year_phrase: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
+
+    def slots(self) -> dict:
+        return {"years": self.years, "agencies": self.agencies, "quantities": [q.id for q in self.quantities],
+                "operation": self.operation, "by": self.by, "follow_up": self.follow_up}
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "一": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def _cn_year(s: str) -> Optional[int]:
+    if all(c in _CN_DIGITS for c in s) and len(s) == 4:
+        return int("".join(str(_CN_DIGITS[c]) for c in s))
+    return None
+
+
+def parse_years(text: str, library_years: list[int]) -> tuple[list[int], Optional[str]]:
+    """Years named in the question; relative phrases (去年, 近两年) are anchored on the newest report year."""
+    t = text
+    newest = max(library_years) if library_years else None
+    years: list[int] = []
+    phrase = None
+    for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:-|至|到|~)\s*((?:19|20)\d{2})", t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b <= a + 30:
+            years.extend(range(a, b + 1))
+            phrase = m.group(0)
+    t2 = re.sub(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:-|至|到|~)\s*((?:19|20)\d{2})", " ", t)
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", t2):
+        years.append(int(m.group(1)))
+    for m in re.finditer(r"([〇零○一二三四五六七八九]{4})年", t):
+        y = _cn_year(m.group(1))
+        if y:
+            years.append(y)
+    if newest:
+        m = re.search(r"(?:近|最近|过去|前)([两二三四五2-5])(?:个)?年", t)
+        if m:
+            n = _CN_COUNT[m.group(1)]
+            years.extend(range(newest - n + 1, newest + 1))
+            phrase = m.group(0)
+        if re.search(r"去年|上一年度?(?!项目)|最近一年|最新一年|最新的?报告|最近的?报告|今年", t) and not years:
+            years.append(newest)
+            phrase = "去年"
+        if "前年" in t and not years:
+            years.append(newest - 1)
+            phrase = "前年"
+    out = sorted(set(years))
+    return out, phrase
+
+
+# ---------------------------------------------------------------- agencies
+def _short_region(region: Optional[str]) -> list[str]:
+    """'福建省' -> ['福建省', '福建']; '福建省厦门市' -> ['厦门市', '厦门']."""
+    if not region:
+        return []
+    parts = re.findall(r".+?(?:自治区|特别行政区|省|自治州|市|区|县|旗)", region) or [region]
+    last = parts[-1]
+    short = re.sub(r"(自治区|特别行政区|省|自治州|市|区|县|旗)$", "", last)
+    return [last, short] if short and short != last else [last]
+
+
+def agency_aliases(agency: str, region: Optional[str], lex: Lexicon) -> list[str]:
+    """Ways a user names an agency: full name, 人社 short forms, with or without 省/市."""
+    a = norm(agency)
+    names = {a}
+    for long, short in lex.aliases:
+        for n in list(names):
+            if long in n:
+                names.add(n.replace(long, short))
+    regs = _short_region(region)
+    for n in list(names):
+        for r in regs:
+            if n.startswith(r) and len(regs) > 1:
+                rest = n[len(r):]
+                names.add(regs[-1] + rest)  # 福建省人社厅 -> 福建人社厅
+        # a full name may carry the province before the city: 福建省厦门市人社局 -> 厦门市人社局
+        m = re.match(r"^.+?省(.+?市.+)$", n)
+        if m:
+            names.add(m.group(1))
+    return sorted(names, key=len, reverse=True)
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    agencies: list[str]
+    text: str
+
+
+def find_agencies(text: str, reports: list[ReportInfo], lex: Lexicon) -> tuple[list[str], list[str], list[str], str]:
+    """Return (agencies, mentions, unknown mentions, text with the mentions blanked out)."""
+    agencies = sorted({r.agency for r in reports if r.agency})
+    region_of = {r.agency: r.region for r in reports if r.agency}
+    level_of = {r.agency: r.level for r in reports if r.agency}
+    cands: list[tuple[str, list[str]]] = []
+    for a in agencies:
+        for alias in agency_aliases(a, region_of.get(a), lex):
+            cands.append((alias, [a]))
+    # a bare region ("福建", "山东省") names the agencies whose own region it is (厦门 is in 福建 but is not 福建)
+    by_region: dict[str, list[str]] = {}
+    for a in agencies:
+        regs = _short_region(region_of.get(a))
+        for r in regs:
+            by_region.setdefault(r, []).append(a)
+    for r, agl in by_region.items():
+        if len(agl) > 1:  # prefer the higher level (省级 over 市级 etc.) when a region holds several agencies
+            top = [a for a in agl if level_of.get(a) in ("省级", "国家级")] or agl
+            agl = top
+        cands.append((r, sorted(set(agl))))
+    cands.sort(key=lambda c: -len(c[0]))
+    used = [False] * len(text)
+    found: list[_Match] = []
+    for alias, agl in cands:
+        if len(alias) < 2:
+            continue
+        for m in re.finditer(re.escape(alias), text):
+            if any(used[m.start():m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                used[i] = True
+            found.append(_Match(m.start(), m.end(), agl, alias))
+    found.sort(key=lambda m: m.start)
+    out, mentions = [], []
+    for m in found:
+        mentions.append(m.text)
+        for a in m.agencies:
+            if a not in out:
+                out.append(a)
+    blank = "".join("　" if used[i] else c for i, c in enumerate(text))
+    # an agency-like phrase with a region the library does not hold is unknown (→ refusal)
+    unknown = []
+    suffix = "|".join(re.escape(norm(s)) for s in lex.agency_suffixes)
+    for reg in lex.regions:
+        for m in re.finditer(re.escape(reg) + r"(?:省|市|自治区|区|县)?(?:" + suffix + r")?", blank):
+            if m.group(0) and not any(reg in mm for mm in mentions):
+                unknown.append(m.group(0))
+    for m in re.finditer(r"([\u4e00-\u9fa5]{2,5}(?:省|市|自治区|县))(?:" + suffix + r")", blank):
+        w = m.group(0)
+        if not re.match(r"^(全省|本省|全市|本市|各省|各市|我省|我市|省|市)", w) and w not in unknown \
+                and not any(w in u or u in w for u in unknown):
+            unknown.append(w)
+    return out, mentions, unknown, blank
+
+
+# ---------------------------------------------------------------- quantities and columns
+def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str]:
+    used = [False] * len(text)
+    hits: list[tuple[int, str, bool]] = []
+    for phrase, qid, weak in lex.phrases:
+        for m in re.finditer(re.escape(phrase), text):
+            if any(used[m.start():m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                used[i] = True
+            hits.append((m.start(), qid, weak))
+    hits.sort()
+    ids: list[str] = []
+    for _, qid, weak in hits:
+        if qid not in ids:
+            ids.append(qid)
+    strong_tables = {lex.quantities[q].table for _, q, w in hits if not w}
+    weak_only = {q for q in ids if all(w for _, qq, w in hits if qq == q)}
+    # a generic phrase ("依申请公开", "诉讼") gives way to a specific row of the same table
+    ids = [q for q in ids if not (q in weak_only and lex.quantities[q].table in strong_tables
+                                  and any(lex.quantities[o].table == lex.quantities[q].table and o not in weak_only
+                                          for o in ids))]
+    # a parent sum gives way to one of its own sub-rows (无法提供 vs 无法提供-本机关不掌握…)
+    ids = [q for q in ids if not any(o.startswith(q + "-") for o in ids)]
+    blank = "".join("　" if used[i] else c for i, c in enumerate(text))
+    return [lex.quantities[q] for q in ids], blank
+
+
+def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Quantity]:
+    """'结果维持的有多少' / '自然人申请' name a column; '共多少…其中维持' asks for the total and the column."""
+    if not quantities:
+        return quantities
+    out: list[Quantity] = []
+    wants_total = any(w in text for w in lex.total_words)
+    for q in quantities:
+        cols = []
+        for c in lex.columns:
+            if c["table"] != q.table:
+                continue
+            pos = min((text.find(norm(p)) for p in c["phrases"] if norm(p) in text), default=-1)
+            if pos >= 0:
+                cols.append((pos, c))
+        cols.sort(key=lambda x: x[0])
+        # one phrase can match two column entries (其他结果 vs 其他): keep the longest, distinct columns
+        seen, chosen = set(), []
+        for _, c in cols:
+            if c["column"] not in seen:
+                seen.add(c["column"])
+                chosen.append(c)
+        if not chosen:
+            out.append(q)
+            continue
+        if wants_total and not any(c["column"] in q.columns[:1] for c in chosen):
+            out.append(q)
+        for c in chosen:
+            if c["column"] in q.columns and len(chosen) == 1 and not wants_total:
+                out.append(q)
+                continue
+            out.append(q.with_column(c["column"], c.get("alt", ()), c.get("sum", ())))
+    return out
+
+
+# ---------------------------------------------------------------- operation
+def _has(text: str, words: Iterable[str]) -> bool:
+    return any(norm(w) in text for w in words)
+
+
+def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[str]]:
+    ops = lex.ops
+    if _has(text, ops["brief"]):
+        return "brief", None
+    if _has(text, ops["list"]):
+        return "list", "agency"
+    by = "year" if _has(text, ops["by_year"]) else ("agency" if _has(text, ops["by_agency"]) else None)
+    if _has(text, ops["rank"]):
+        return "rank", by or ("year" if len(q.agencies) == 1 else "agency")
+    if _has(text, ops["argmax"]) or _has(text, ops["argmin"]):
+        op = "argmin" if _has(text, ops["argmin"]) and not _has(text, ops["argmax"]) else "argmax"
+        if by is None:
+            by = "year" if (len(q.agencies) == 1 or len(q.years) != 1) else "agency"
+        return op, by
+    if by == "year":  # 哪年… without 最多: still an argmax over years
+        return "argmax", "year"
+    if _has(text, ops["ratio"]) and q.quantities:
+        return "ratio", None
+    if _has(text, ops["diff"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or re.search(r"比(上|去)年|同比", text)):
+        return "diff", None
+    if _has(text, ops["trend"]):
+        return "trend", "year"
+    if _has(text, ops["sum"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or not q.agencies):
+        return "sum", None
+    if len(q.years) >= 2 or len(q.agencies) >= 2:
+        return "compare", None
+    return "lookup", None
+
+
+_FOLLOW = re.compile(r"^(那|那么|那在|那它|它|其|该|这个单位|这家|同期|还有|再看|换成)|呢[?？]?$|它的|其中的|该单位|该机关|同一单位")
+
+
+def understand(question: str, library=None, history: Optional[list] = None, reports: Optional[list[ReportInfo]] = None,
+               lexicon: Optional[Lexicon] = None) -> Query:
+    """Turn a question into slots. `history`: earlier questions (str, Query, or chat dicts with role/content)."""
+    lex = lexicon or load_lexicon()
+    if reports is None:
+        reports = library_reports(library) if library is not None else []
+    text = norm(question)
+    q = Query(question=question, text=text)
+    agencies, mentions, unknown, rest = find_agencies(text, reports, lex)
+    q.agencies, q.agency_mentions, q.unknown_agencies = agencies, mentions, unknown
+    lib_years = sorted({r.year for r in reports if r.year})
+    scope_years = sorted({r.year for r in reports if r.year and (not agencies or r.agency in agencies)}) or lib_years
+    q.years, q.year_phrase = parse_years(rest, scope_years)
+    quantities, rest2 = find_quantities(re.sub(r"(?:19|20)\d{2}年?", "　", rest), lex)
+    if not quantities and "申请" in rest and any(
+            norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"]):
+        quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件": the applicant columns of 新收
+    q.quantities = apply_columns(quantities, rest, lex)
+    q.text_cue = _has(text, lex.text_cues)
+    prev = _previous(history, library, reports, lex)
+    if prev is not None and (_FOLLOW.search(text) or (not q.quantities and not q.agencies and len(text) <= 14)):
+        q.follow_up = True
+        if not q.agencies and not q.unknown_agencies:
+            q.agencies, q.agency_mentions = list(prev.agencies), list(prev.agency_mentions)
+        if not q.years and not q.year_phrase:
+            q.years = list(prev.years)
+        if not q.quantities:
+            q.quantities = list(prev.quantities)
+            q.text_cue = q.text_cue or prev.text_cue
+    q.operation, q.by = detect_operation(text, q, lex)
+    if q.follow_up and prev is not None and q.operation in ("lookup", "compare") and prev.operation not in ("lookup", "compare", "brief", "text"):
+        q.operation, q.by = prev.operation, prev.by
+    # years asked for that the library lacks (for the named agencies)
+    held = {(r.agency, r.year) for r in reports}
+    if q.years:
+        for y in q.years:
+            if q.agencies:
+                if not any((a, y) in held for a in q.agencies):
+                    q.missing_years.append(y)
+            elif y not in lib_years:
+                q.missing_years.append(y)
+    return q
+
+
+def _previous(history, library, reports, lex) -> Optional[Query]:
+    if not history:
+        return None
+    prev: Optional[Query] = None
+    chain: list[Query | str] = []
+    for h in history:
+        if isinstance(h, Query):
+            chain.append(h)
+        elif isinstance(h, str):
+            chain.append(h)
+        elif isinstance(h, dict) and h.get("role") == "user" and isinstance(h.get("content"), str):
+            chain.append(h["content"])
+        elif isinstance(h, (list, tuple)) and h and isinstance(h[0], str):  # (user, bot) pairs
+            chain.append(h[0])
+    for h in chain:
+        if isinstance(h, Query):
+            prev = h
+        else:
+            prev = understand(h, library, history=[prev] if prev else None, reports=reports, lexicon=lex)
+    return prev

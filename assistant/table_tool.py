@@ -1,0 +1,330 @@
+"""The table tool: answers a Query from the facts store (SQL over index/db.py's facts ⋈ reports).
+
+Every value travels with the cells it came from, and every derived number (sum, difference, ratio, ranking)
+is computed here with its formula written out, so the composer and the LLM only phrase, never compute.
+A missing cell is unknown (None), never 0.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from assistant.question import Quantity, Query, _as_dict, load_lexicon
+
+_FACT_COLS = ["file", "agency", "region", "level", "year", "tbl", "row_name", "col_name", "value", "kind", "unit",
+              "printed", "uncertain", "template", "line", "line_end", "page", "cell_ref", "source_text"]
+
+
+@dataclass
+class Cell:
+    """One fact (table cell) with its report's agency and year."""
+
+    file: str
+    agency: Optional[str]
+    year: Optional[int]
+    table: str
+    row: str
+    column: str
+    value: Optional[float]
+    kind: str = "number"
+    unit: Optional[str] = None
+    printed: Optional[str] = None
+    uncertain: bool = False
+    line: Optional[int] = None
+    line_end: Optional[int] = None
+    page: Optional[int] = None
+    cell_ref: Optional[str] = None
+    source_text: Optional[str] = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.file, self.table, self.row, self.column)
+
+
+@dataclass
+class Item:
+    """One quantity for one report: its value, the cells summed to get it, and how."""
+
+    file: str
+    agency: Optional[str]
+    year: Optional[int]
+    quantity: Quantity
+    value: Optional[float]
+    cells: list[Cell] = field(default_factory=list)
+    formula: str = ""
+    missing: list[str] = field(default_factory=list)  # cells the report does not have
+
+
+@dataclass
+class Group:
+    """Items aggregated by year or by agency (argmax / rank / list over the library)."""
+
+    key: Any
+    value: Optional[float]
+    items: list[Item]
+    formula: str = ""
+
+
+@dataclass
+class TableAnswer:
+    query: Query
+    operation: str
+    items: list[Item] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    result: dict = field(default_factory=dict)  # operation-specific: winner, diff, ratio, total …
+    formula: str = ""
+    notes: list[str] = field(default_factory=list)
+    computed: list[float] = field(default_factory=list)  # numbers made by code (the verifier accepts them)
+
+    @property
+    def found(self) -> bool:
+        return any(i.value is not None for i in self.items)
+
+    @property
+    def cells(self) -> list[Cell]:
+        seen, out = set(), []
+        for i in self.items:
+            for c in i.cells:
+                if c.key not in seen:
+                    seen.add(c.key)
+                    out.append(c)
+        return out
+
+
+def fmt(v: Optional[float], money: bool = False) -> str:
+    """Numbers as the scorer and a reader want them: whole numbers without separators, else 2 decimals."""
+    if v is None:
+        return "无数据"
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def load_facts(library, tables: set[str], agencies: list[str], years: list[int]) -> list[Cell]:
+    sql = ("SELECT f.file, r.agency, r.region, r.level, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, "
+           "f.unit, f.printed, f.uncertain, f.template, f.line, f.line_end, f.page, f.cell_ref, f.source_text "
+           "FROM facts f JOIN reports r ON r.file = f.file WHERE 1=1")
+    params: list = []
+    if tables:
+        sql += f" AND f.tbl IN ({','.join('?' * len(tables))})"
+        params += sorted(tables)
+    if agencies:
+        sql += f" AND r.agency IN ({','.join('?' * len(agencies))})"
+        params += list(agencies)
+    if years:
+        sql += f" AND r.year IN ({','.join('?' * len(years))})"
+        params += list(years)
+    out = []
+    for row in library.sql(sql, tuple(params)):
+        d = _as_dict(row, _FACT_COLS)
+        out.append(Cell(file=d["file"], agency=d["agency"], year=int(d["year"]) if d["year"] else None,
+                        table=d["tbl"], row=d["row_name"], column=d["col_name"], value=d["value"],
+                        kind=d["kind"], unit=d["unit"], printed=d["printed"], uncertain=bool(d["uncertain"]),
+                        line=d["line"], line_end=d["line_end"], page=d["page"], cell_ref=d["cell_ref"],
+                        source_text=d["source_text"]))
+    return out
+
+
+def _norm_col(c: str) -> str:
+    return c.replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+def evaluate(quantity: Quantity, cells: dict[tuple[str, str], Cell], file: str, agency, year) -> Item:
+    """Value of one quantity in one report (cells: (row, column) -> Cell of that report and table)."""
+    rows = list(quantity.rows)
+    if quantity.row_prefix:
+        rows += sorted({r for (r, _c) in cells if r.startswith(quantity.row_prefix)})
+    if quantity.id.startswith("其他处理"):  # 2021 template splits 其他处理 into three sub-rows
+        if not any(r == "其他处理" for (r, _c) in cells):
+            rows = sorted({r for (r, _c) in cells if r.startswith("其他处理-")}) or rows
+    by_col = {}
+    for (r, c), cell in cells.items():
+        by_col.setdefault((r, _norm_col(c)), cell)
+    used, missing = [], []
+    for r in rows:
+        if quantity.column_sum:
+            cols = list(quantity.column_sum)
+        else:
+            cols = [next((c for c in quantity.columns if (r, _norm_col(c)) in by_col), quantity.columns[0])]
+        for c in cols:
+            cell = by_col.get((r, _norm_col(c)))
+            if cell is None:
+                missing.append(f"{r}·{c}")
+            else:
+                used.append(cell)
+    vals = [c.value for c in used if c.value is not None]
+    missing += [f"{c.row}·{c.column}（{c.kind}）" for c in used if c.value is None]
+    value = float(sum(vals)) if vals else None
+    if len(used) > 1 and vals:
+        formula = " + ".join(f"{fmt(c.value)}（{c.row}·{c.column}）" for c in used if c.value is not None) + f" = {fmt(value)}"
+    else:
+        formula = fmt(value)
+    return Item(file=file, agency=agency, year=year, quantity=quantity, value=value, cells=used, formula=formula,
+                missing=missing)
+
+
+def _items(query: Query, facts: list[Cell], quantities: list[Quantity]) -> list[Item]:
+    per_report: dict[str, dict[str, dict[tuple[str, str], Cell]]] = defaultdict(lambda: defaultdict(dict))
+    meta = {}
+    for c in facts:
+        per_report[c.file][c.table][(c.row, c.column)] = c
+        meta[c.file] = (c.agency, c.year)
+    items = []
+    order = sorted(meta, key=lambda f: (meta[f][1] or 0, _agency_order(query, meta[f][0]), f))
+    for q in quantities:
+        for f in order:
+            agency, year = meta[f]
+            it = evaluate(q, per_report[f][q.table], f, agency, year)
+            if it.cells or it.value is not None:
+                items.append(it)
+    return items
+
+
+def _agency_order(query: Query, agency: Optional[str]) -> int:
+    return query.agencies.index(agency) if agency in query.agencies else len(query.agencies)
+
+
+def _pct(a: float, b: float) -> float:
+    return round(a / b * 100, 2)
+
+
+def run(query: Query, library) -> TableAnswer:
+    """Answer the table part of a question. Never raises for missing data: notes say what is missing."""
+    lex = load_lexicon()
+    ta = TableAnswer(query=query, operation=query.operation)
+    quantities = list(query.quantities)
+    if not quantities:
+        return ta
+    op = query.operation
+    if op == "ratio":
+        quantities = _ratio_quantities(quantities, lex)
+    tables = {q.table for q in quantities}
+    years = [y for y in query.years if y not in query.missing_years] if query.years else []
+    if query.years and not years:
+        return ta
+    facts = load_facts(library, tables, query.agencies, years)
+    ta.items = _items(query, facts, quantities)
+    if not ta.items:
+        return ta
+    main = quantities[0]
+    if op in ("argmax", "argmin", "rank", "list") or (op == "trend"):
+        _aggregate(ta, main, op, query.by or "year")
+    elif op == "sum":
+        vals = [i for i in ta.items if i.quantity == main and i.value is not None]
+        total = sum(i.value for i in vals)
+        ta.result = {"total": total, "n": len(vals)}
+        ta.formula = " + ".join(fmt(i.value) for i in vals) + f" = {fmt(total)}"
+        ta.computed.append(total)
+    elif op == "diff":
+        _diff(ta, main)
+    elif op == "ratio":
+        _ratio(ta, quantities)
+    for i in ta.items:
+        if i.value is None:
+            ta.notes.append(f"{i.year}年{i.agency}的报告没有“{i.quantity.display}”的数值（{'、'.join(i.missing) or '单元格缺失'}）。")
+        if any(c.uncertain for c in i.cells):
+            ta.notes.append(f"{i.year}年{i.agency}的“{i.quantity.display}”读数标记为不确定，请核对原文。")
+    for i in ta.items:
+        if i.value is not None and len(i.cells) > 1:
+            ta.computed.append(i.value)
+    return ta
+
+
+def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
+    items = [i for i in ta.items if i.quantity == q]
+    groups: dict[Any, list[Item]] = defaultdict(list)
+    for i in items:
+        groups[i.year if by == "year" else i.agency].append(i)
+    out = []
+    for k, its in groups.items():
+        vals = [i.value for i in its if i.value is not None]
+        v = float(sum(vals)) if vals else None
+        formula = " + ".join(fmt(x) for x in vals) + f" = {fmt(v)}" if len(vals) > 1 else fmt(v)
+        out.append(Group(key=k, value=v, items=its, formula=formula))
+        if len(vals) > 1:
+            ta.computed.append(v)
+    known = [g for g in out if g.value is not None]
+    if op == "trend":
+        out.sort(key=lambda g: g.key or 0)
+        ta.groups = out
+        for a, b in zip(known, known[1:]):
+            ta.computed.append(b.value - a.value)
+            ta.computed.append(abs(b.value - a.value))
+        return
+    if op == "list":
+        out.sort(key=lambda g: -(g.value or 0))
+        ta.groups = out
+        ta.result = {"with": [g.key for g in out if (g.value or 0) > 0], "without": [g.key for g in out if g.value == 0],
+                     "unknown": [g.key for g in out if g.value is None]}
+        return
+    reverse = op != "argmin"
+    known.sort(key=lambda g: g.value, reverse=reverse)
+    ta.groups = known + [g for g in out if g.value is None]
+    if known:
+        best = known[0]
+        ties = [g.key for g in known if g.value == best.value]
+        ta.result = {"winner": best.key, "value": best.value, "ties": ties}
+        ta.formula = "；".join(f"{g.key}：{g.formula}" for g in known)
+    if by == "year":
+        counts = {g.key: len(g.items) for g in out}
+        ta.result["reports_per_year"] = counts
+        if len(set(counts.values())) > 1 or (not ta.query.agencies and any(c > 1 for c in counts.values())):
+            ta.notes.append("注意：库中各年份的报告数量不同（" + "，".join(f"{y}年{n}份" for y, n in sorted(counts.items()))
+                            + "），按年合计的比较受收录范围影响，不代表全部机关的真实变化。")
+    else:
+        years = sorted({i.year for i in items if i.year})
+        if len(years) > 1:
+            ta.notes.append("注意：所比较的报告年份不一致（" + "、".join(f"{y}年" for y in years) + "），数值按单位合计。")
+
+
+def _diff(ta: TableAnswer, q: Quantity) -> None:
+    items = [i for i in ta.items if i.quantity == q and i.value is not None]
+    if len(items) < 2:
+        return
+    if len({i.agency for i in items}) == 1 or len(ta.query.agencies) < 2:
+        items.sort(key=lambda i: i.year or 0)
+    a, b = items[0], items[-1]
+    d = b.value - a.value
+    ta.result = {"from": a, "to": b, "diff": d}
+    ta.formula = f"{fmt(b.value)} − {fmt(a.value)} = {fmt(d)}"
+    ta.computed += [d, abs(d)]
+    if a.value:
+        pct = _pct(d, a.value)
+        ta.result["pct"] = pct
+        ta.computed += [pct, abs(pct)]
+
+
+def _ratio_quantities(quantities: list[Quantity], lex) -> list[Quantity]:
+    num = quantities[0]
+    if len(quantities) >= 2:
+        return [num, quantities[1]]
+    if num.column_label and not num.column_sum and num.column_label != "总计":
+        base = Quantity(id=num.id.split("·")[0], label=num.label, table=num.table, rows=num.rows,
+                        row_prefix=num.row_prefix, columns=("总计",), unit=num.unit)
+        return [num, base]
+    if num.column_label and num.column_sum:
+        base = Quantity(id=num.id.split("·")[0], label=num.label, table=num.table, rows=num.rows,
+                        row_prefix=num.row_prefix, columns=("总计",), unit=num.unit)
+        return [num, base]
+    if num.ratio_base:
+        return [num, lex.quantities[num.ratio_base]]
+    return [num, lex.quantities["新收申请"]] if num.table == "依申请公开" and num.id != "新收申请" else [num]
+
+
+def _ratio(ta: TableAnswer, quantities: list[Quantity]) -> None:
+    if len(quantities) < 2:
+        return
+    num, den = quantities[0], quantities[1]
+    rows = []
+    for i in ta.items:
+        if i.quantity != num or i.value is None:
+            continue
+        d = next((j for j in ta.items if j.quantity == den and j.file == i.file), None)
+        if d is None or not d.value:
+            continue
+        p = _pct(i.value, d.value)
+        rows.append({"num": i, "den": d, "pct": p, "formula": f"{fmt(i.value)} ÷ {fmt(d.value)} = {fmt(p)}%"})
+        ta.computed += [p, round(p, 1), float(round(p))]
+    ta.result = {"ratios": rows}
+    ta.formula = "；".join(r["formula"] for r in rows)
