@@ -1,0 +1,129 @@
+"""Keyword index: jieba tokens + rank-bm25 (BM25Okapi), persisted beside the vectors in <store>/bm25.pkl.
+
+Dense scores of multilingual-e5 sit close together; exact domain words (依申请公开, 行政复议, 不予公开 …)
+are what separate the right passage, so jieba gets a domain dictionary (index/domain_dict.txt: terms of
+the national template, never answers) and searches use `cut_for_search`, which also emits the short words
+inside long terms (政府信息公开 → 政府, 信息, 公开, …) for recall.
+
+The pickle holds plain data (ids, token lists, the manifest stamp it was built from); BM25Okapi is rebuilt
+from it on load. `load_or_build` rebuilds from the manifest whenever the stamp differs (missing, older, or
+left behind by an interrupted ingest).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+DICT_PATH = Path(__file__).with_name("domain_dict.txt")
+FORMAT = 1
+_TOKENIZER = None
+_TOK_LOCK = threading.Lock()
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")  # a token must hold a letter, digit or Han character
+
+
+def _tokenizer():
+    """One jieba Tokenizer of our own (the global one stays untouched for other code), domain words loaded."""
+    global _TOKENIZER
+    with _TOK_LOCK:
+        if _TOKENIZER is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            tk.load_userdict(str(DICT_PATH))
+            _TOKENIZER = tk
+        return _TOKENIZER
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of `text`: lower-cased, full-width folded, punctuation and spaces dropped."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return [t for t in _tokenizer().cut_for_search(text) if t.strip() and _KEEP.search(t)]
+
+
+class BM25Index:
+    """BM25 over chunk texts. `ids[i]` is the chunk id of document i."""
+
+    def __init__(self, ids: list[str], tokens: list[list[str]], stamp: str = ""):
+        from rank_bm25 import BM25Okapi
+
+        self.ids = list(ids)
+        self.tokens = tokens
+        self.stamp = stamp
+        # BM25Okapi divides by the corpus size: an empty library gets no model and finds nothing
+        self._bm25 = BM25Okapi(tokens) if tokens else None
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str]], stamp: str = "") -> "BM25Index":
+        ids, toks = [], []
+        for cid, text in rows:
+            ids.append(cid)
+            toks.append(tokenize(text))
+        return cls(ids, toks, stamp)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, k: int = 10, allowed: Optional[set[str]] = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) with score > 0, optionally only among `allowed` ids."""
+        q = tokenize(query)
+        if self._bm25 is None or not q:
+            return []
+        scores = self._bm25.get_scores(q)
+        order = scores.argsort()[::-1]
+        out = []
+        for i in order:
+            if scores[i] <= 0:
+                break
+            cid = self.ids[i]
+            if allowed is not None and cid not in allowed:
+                continue
+            out.append((cid, float(scores[i])))
+            if len(out) >= k:
+                break
+        return out
+
+    # ------------------------------------------------------------ persistence
+    def save(self, path: Path | str) -> None:
+        """Write atomically (temp file + rename): a reader never sees half an index."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump({"format": FORMAT, "stamp": self.stamp, "ids": self.ids, "tokens": self.tokens}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Optional["BM25Index"]:
+        """The saved index, or None when it is missing or unreadable (it is rebuilt then)."""
+        try:
+            with open(path, "rb") as f:
+                d = pickle.load(f)
+            if d.get("format") != FORMAT:
+                return None
+            return cls(d["ids"], d["tokens"], d.get("stamp", ""))
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError):
+            return None
+
+
+def load_or_build(path: Path | str, stamp: str, rows: Callable[[], Iterable[tuple[str, str]]],
+                  save: bool = True) -> BM25Index:
+    """The index at `path` if it was built from manifest state `stamp`, else rebuilt from `rows()`."""
+    idx = BM25Index.load(path)
+    if idx is not None and idx.stamp == stamp:
+        return idx
+    idx = BM25Index.build(rows(), stamp)
+    if save:
+        try:
+            idx.save(path)
+        except OSError:
+            pass  # a read-only store still answers; the next writer saves it
+    return idx
