@@ -233,7 +233,7 @@ def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] =
     cands.sort(key=lambda x: -x[2])
     out: list[tuple[Passage, str, float]] = []
     for p, s, sc in cands:
-        if any(s == o[1] for o in out):
+        if any(_similar(s, o[1]) for o in out):  # the same sentence twice (PDF pages repeat text)
             continue
         if out and sc < 0.6 * out[0][2]:
             break
@@ -241,3 +241,11 @@ def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] =
         if len(out) >= k:
             break
     return out
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = norm(a), norm(b)
+    if a in b or b in a:
+        return True
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / max(1, min(len(sa), len(sb))) > 0.85 and abs(len(a) - len(b)) < 0.3 * max(len(a), len(b))

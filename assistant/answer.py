@@ -1,0 +1,275 @@
+"""The assistant: understand → route → table tool / retrieval → compose → (LLM phrase) → verify → cite → log.
+
+    a = Assistant("data/store", llm="none").warm_up()
+    ans = a.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
+    ans.text, ans.citations, ans.to_dict()
+
+Numbers only ever come from facts and code; an LLM, when present, rephrases, and its output is verified and
+replaced by the extractive answer when a number cannot be grounded (recorded in `checks`, never silent).
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Iterator, Optional
+
+from assistant import compose, llm as llm_mod, router, table_tool
+from assistant.compose import Citations, Draft, SourceFiles
+from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
+from assistant.retrieve import HybridRetriever, best_sentences
+from assistant.verify import verify
+from index.config import StorePaths, store_dir as default_store
+from index.records import Answer, Route
+
+MIN_EVIDENCE = 0.34  # share of the question's content words a quoted sentence must cover (else: weak → refuse)
+_BRIEF_QUANTITIES = ["新收申请", "予以公开", "办理总计", "行政复议", "行政诉讼"]
+
+
+class Assistant:
+    def __init__(self, store_dir=None, llm: str = "auto", library=None, log: bool = True, dense: bool = True):
+        self.store_dir = Path(store_dir) if store_dir else default_store()
+        self.llm_kind = llm
+        self._library = library
+        self.log = log
+        self.dense = dense
+        self.backend = None
+        self.retriever: Optional[HybridRetriever] = None
+        self._reports: Optional[list[ReportInfo]] = None
+        self._sources: Optional[SourceFiles] = None
+
+    # ------------------------------------------------------------ set-up
+    @property
+    def library(self):
+        if self._library is None:
+            from index.library import Library
+
+            self._library = Library(self.store_dir)
+        return self._library
+
+    def warm_up(self) -> "Assistant":
+        load_lexicon()
+        self.reports()
+        self.retriever = self.retriever or HybridRetriever(self.library, self.store_dir, dense=self.dense)
+        self.retriever.warm_up()
+        self.backend = llm_mod.get_backend(self.llm_kind)
+        if self.backend is not None:
+            self.backend.warm_up()
+        return self
+
+    def reports(self) -> list[ReportInfo]:
+        if self._reports is None:
+            self._reports = library_reports(self.library)
+        return self._reports
+
+    def refresh(self) -> None:
+        """Call after an ingest: re-read the reports and rebuild the retriever."""
+        self._reports, self._sources = None, None
+        self.retriever = None
+        self.warm_up()
+
+    @property
+    def sources(self) -> SourceFiles:
+        if self._sources is None:
+            self._sources = SourceFiles(self.library)
+        return self._sources
+
+    # ------------------------------------------------------------ answering
+    def ask(self, question: str, history: Optional[list] = None, id: Optional[str] = None) -> Answer:
+        ans = None
+        for piece in self.ask_stream(question, history=history, id=id):
+            if isinstance(piece, Answer):
+                ans = piece
+        return ans
+
+    def ask_stream(self, question: str, history: Optional[list] = None, id: Optional[str] = None) -> Iterator:
+        """Yields text pieces (LLM deltas, or the whole template answer) and finally the Answer."""
+        if self.retriever is None:
+            self.warm_up()
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        reports = self.reports()
+        q = understand(question, self.library, history=history, reports=reports)
+        timings["understand"] = _ms(t0)
+        rt = router.route(q)
+        cites = Citations(self.sources, reports)
+        checks: list[dict] = []
+        if rt.kind == "refuse":
+            draft = compose.refusal(q, reports, "agency" if q.unknown_agencies and not q.agencies else "year")
+        elif q.operation == "brief":
+            draft = self._brief(q, cites, timings)
+        else:
+            draft, rt = self._draft(q, rt, cites, timings)
+        text = draft.text
+        used_llm = "none"
+        if self.backend is not None and not draft.refused:
+            t1 = time.perf_counter()
+            text, used_llm, llm_checks = yield from self._phrase(q, draft, cites, timings)
+            checks += llm_checks
+            timings["llm"] = _ms(t1)
+        else:
+            yield text
+        res = verify(text, cites.source_texts() + [question], computed=draft.computed,
+                     allowed_years=[r.year for r in reports if r.year] + q.years, n_citations=len(cites.items))
+        checks.append(res.to_check())
+        checks += self._quality_notes(cites)
+        timings["total"] = _ms(t0)
+        ans = Answer(question=question, text=text, citations=cites.items if not draft.refused else [],
+                     route=rt, refused=draft.refused, unverified_numbers=res.unverified, checks=checks,
+                     timings_ms=timings, llm=used_llm, id=id)
+        if self.log:
+            from assistant.qalog import log_answer
+
+            log_answer(StorePaths(self.store_dir).db, ans)
+        yield ans
+
+    # ------------------------------------------------------------ drafts
+    def _draft(self, q: Query, rt: Route, cites: Citations, timings: dict) -> tuple[Draft, Route]:
+        parts: list[Draft] = []
+        if rt.kind in ("table", "both"):
+            t = time.perf_counter()
+            ta = table_tool.run(q, self.library)
+            timings["table"] = _ms(t)
+            if ta.found:
+                parts.append(compose.table_draft(ta, cites))
+            elif rt.kind == "table":
+                rt = Route("text", rt.reason + "；表格中没有对应数值，改为检索原文")
+        if rt.kind in ("text", "both"):
+            t = time.perf_counter()
+            td = self._text_draft(q, cites, strict=not parts)
+            timings["retrieve"] = _ms(t)
+            if td is not None:
+                parts.append(td)
+        if not parts:
+            reason = "no_fact" if q.quantities and q.agencies and q.years else "weak"
+            return compose.refusal(q, self.reports(), reason), Route("refuse", "没有匹配的事实，原文证据也不足")
+        if len(parts) == 1:
+            return parts[0], rt
+        a, b = parts
+        return Draft(text=a.text + "\n原文相关内容：" + b.text, key_numbers=a.key_numbers, facts=a.facts,
+                     computed=a.computed + b.computed, evidence=b.evidence), Route("both", rt.reason)
+
+    def _text_draft(self, q: Query, cites: Citations, strict: bool = True, query_text: Optional[str] = None,
+                    k: int = 2) -> Optional[Draft]:
+        years = [y for y in q.years if y not in q.missing_years] or None
+        passages = self.retriever.search(query_text or q.question, years=years, agencies=q.agencies or None, top_k=6)
+        if not passages:
+            return None
+        drop = q.agency_mentions + [m for m in q.agencies]
+        bonus = ["存在的主要问题", "存在问题", "问题及改进"] if re.search(r"问题|不足|短板", q.text) else []
+        best = best_sentences(query_text or q.question, passages, drop=drop, k=k, section_bonus=bonus)
+        if not best or (strict and best[0][2] < MIN_EVIDENCE):
+            return None
+        pieces, nums = [], []
+        for p, sent, _sc in best:
+            c = p.chunk
+            loc = self.sources.locate(c.file, sent, near=(c.page, c.line_start))
+            if loc:
+                ls, le, page, quote = loc
+            else:  # chunk text differs from the file (e.g. a generated header): cite the chunk's span
+                ls, le, page, quote = c.line_start, c.line_end, c.page, compose.squash(sent)
+            n = cites.passage(c.file, quote, ls, le, page, c.section)
+            nums.append(n)
+            pieces.append((c, quote, n))
+        text = "；".join(f"{c.year}年{c.agency}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
+        return Draft(text=text, evidence=nums)
+
+    def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:
+        """A short 简报 answer: the key table figures per year, and the report's own words on 主动公开."""
+        lex = load_lexicon()
+        t = time.perf_counter()
+        bq = Query(question=q.question, text=q.text, years=q.years, agencies=q.agencies,
+                   agency_mentions=q.agency_mentions, missing_years=q.missing_years,
+                   quantities=[lex.quantities[x] for x in _BRIEF_QUANTITIES], operation="compare")
+        ta = table_tool.run(bq, self.library)
+        timings["table"] = _ms(t)
+        lines, computed, keys = [], list(ta.computed), []
+        years = sorted({i.year for i in ta.items if i.year})
+        who = "、".join(q.agencies) if q.agencies else "库中各单位"
+        lines.append(f"{who}{'—'.join(str(y) for y in years[:1] + years[-1:]) if years else ''}年政府信息公开工作简报（据年报数据）：")
+        for qty in bq.quantities:
+            its = [i for i in ta.items if i.quantity.id == qty.id and i.value is not None]
+            if not its:
+                continue
+            seq = "，".join(f"{i.year}年{'' if len(q.agencies) == 1 else i.agency}{table_tool.fmt(i.value)}{qty.unit}"
+                           f"{cites.marks(i.cells)}" for i in its)
+            lines.append(f"- {qty.label}：{seq}。")
+            keys += [table_tool.fmt(i.value) for i in its]
+        t = time.perf_counter()
+        for r in [r for r in self.reports() if (not q.agencies or r.agency in q.agencies) and (not years or r.year in years)]:
+            sub = Query(question=q.question, text=q.text, years=[r.year] if r.year else [], agencies=[r.agency])
+            td = self._text_draft(sub, cites, strict=False, query_text="全年主动公开文件多少份", k=1)
+            if td is not None:
+                lines.append(f"- 主动公开（{r.year}年原文）：{td.text}")
+        timings["retrieve"] = _ms(t)
+        notes = list(dict.fromkeys(ta.notes))
+        return Draft(text="\n".join(lines + notes), key_numbers=keys, facts=lines, computed=computed)
+
+    # ------------------------------------------------------------ LLM phrasing + verification
+    def _phrase(self, q: Query, draft: Draft, cites: Citations, timings: dict):
+        """Generator: streams the LLM's reply, then returns (final text, llm name, checks)."""
+        name = llm_mod.backend_name(self.backend)
+        evidence = compose.evidence_lines(cites, draft.evidence or [c.n for c in cites.items if c.kind == "passage"])
+        msgs = compose.llm_messages(q.question, draft.facts if draft.key_numbers else [], evidence)
+        out, t0, first = "", time.perf_counter(), None
+        try:
+            for delta in compose.stream_llm(self.backend, msgs):
+                if first is None:
+                    first = _ms(t0)
+                out += delta
+                yield delta
+        except Exception as e:  # a failing model must not lose the answer
+            return draft.text, name, [{"rule": "llm_error", "status": "fail",
+                                       "message": f"模型调用失败（{e}），已改用模板答案。"}]
+        timings["llm_ttft"] = first or 0.0
+        out = out.strip()
+        problems = []
+        if not out or "没有相关信息" in out:
+            problems.append("模型未给出答案")
+        res = verify(out, cites.source_texts() + [q.question], computed=draft.computed,
+                     allowed_years=[r.year for r in self.reports() if r.year] + q.years, n_citations=len(cites.items))
+        if res.unverified:
+            problems.append("数字无法核实：" + "、".join(res.unverified))
+        if res.bad_citations:
+            problems.append("引用编号不存在：" + "、".join(map(str, res.bad_citations)))
+        if not res.cited:
+            problems.append("没有标注出处编号")
+        lost = [k for k in draft.key_numbers if not _contains(out, k)]
+        if lost:
+            problems.append("漏掉了关键数字/名称：" + "、".join(lost))
+        if problems:
+            yield "\n[已改用可核实的模板答案]\n" + draft.text
+            return draft.text, name, [{"rule": "llm_fallback", "status": "fail", "llm_text": out,
+                                       "message": f"{name}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
+        if draft.evidence:  # text answers keep the quoted evidence after the model's sentence
+            quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
+            out += "\n原文：" + quotes
+            yield "\n原文：" + quotes
+        return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型措辞，数字已核对。"}]
+
+    def _quality_notes(self, cites: Citations) -> list[dict]:
+        """Failed audit checks of the cited reports: a report whose own numbers do not add up is worth saying."""
+        files = {c.file for c in cites.items if c.kind == "cell"}
+        out = []
+        if not files or not hasattr(self.library, "checks"):
+            return out
+        for f in sorted(files):
+            try:
+                for ch in self.library.checks(f):
+                    status = getattr(ch, "status", None) or (ch.get("status") if isinstance(ch, dict) else None)
+                    if status in ("fail", "uncertain"):
+                        msg = getattr(ch, "message", None) or ch.get("message")
+                        out.append({"rule": "data_quality", "status": status, "file": f, "message": msg})
+            except Exception:
+                break
+        return out[:5]
+
+
+def _contains(text: str, key: str) -> bool:
+    if re.fullmatch(r"[\d.]+", key):
+        return re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.]|\d)", text) is not None
+    return key[:2] in text
+
+
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000.0

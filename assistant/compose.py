@@ -1,0 +1,329 @@
+"""The composer: numbered citations, template answers for table results, quoted evidence for text questions,
+refusals that say what the library holds, and the LLM phrasing step (prompt files in prompts/).
+
+Quotes are exact text from the report file (whitespace normalised) with the line span they occupy, so a reader
+can check every sentence. Numbers in template answers come only from facts and table_tool's arithmetic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from assistant.question import Query, ReportInfo, _as_dict, norm
+from assistant.table_tool import Cell, Item, TableAnswer, fmt
+from index.config import PROMPTS_DIR
+from index.errors import ConfigError
+from index.records import Citation, Passage
+
+
+# ---------------------------------------------------------------- prompts
+def load_prompt(name: str, **values) -> str:
+    """Prompt files are plain text with {placeholders}; a missing value is an error that names it."""
+    path = Path(PROMPTS_DIR) / f"{name}.txt"
+    if not path.exists():
+        raise ConfigError(f"prompt file {path} is missing; restore it from git")
+    text = path.read_text(encoding="utf-8")
+    needed = set(re.findall(r"\{(\w+)\}", text))
+    missing = needed - set(values)
+    if missing:
+        raise ConfigError(f"prompt {path.name}: no value for placeholder(s) {', '.join(sorted(missing))}")
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), text).strip()
+
+
+# ---------------------------------------------------------------- the report files, for exact quotes
+def squash(text: str) -> str:
+    """Whitespace-normalised form used for quotes: runs of whitespace become one space."""
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+class SourceFiles:
+    """Lines of each report as the library stores them, and where a snippet sits in them."""
+
+    def __init__(self, library):
+        self.library = library
+        self._cache: dict[str, list[tuple[str, int, Optional[int]]]] = {}
+        self._index: dict[str, tuple[str, list[int]]] = {}
+
+    def lines(self, file: str) -> list[tuple[str, int, Optional[int]]]:
+        if file not in self._cache:
+            self._cache[file] = self._load(file)
+        return self._cache[file]
+
+    def _load(self, file: str):
+        out = []
+        src = None
+        if hasattr(self.library, "source_lines"):
+            try:
+                src = self.library.source_lines(file)
+            except Exception:  # the store may lack a copy; fall back to the ingested path
+                src = None
+        if src:
+            for i, ln in enumerate(src):
+                if isinstance(ln, str):
+                    out.append((ln, i + 1, None))
+                elif isinstance(ln, dict):
+                    out.append((ln.get("text", ""), int(ln.get("line", i + 1)), ln.get("page")))
+                elif isinstance(ln, (tuple, list)):
+                    out.append((str(ln[0]), int(ln[1]) if len(ln) > 1 else i + 1, ln[2] if len(ln) > 2 else None))
+                else:
+                    out.append((ln.text, ln.line, getattr(ln, "page", None)))
+            return out
+        rows = self.library.sql("SELECT path FROM reports WHERE file = ?", (file,))
+        path = _as_dict(rows[0], ["path"])["path"] if rows else None
+        if path and Path(path).exists():
+            raw = Path(path).read_bytes()
+            for enc in ("utf-8-sig", "gb18030"):
+                try:
+                    text = raw.decode(enc)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                return []
+            return [(t, i + 1, None) for i, t in enumerate(text.splitlines())]
+        return []
+
+    def line_text(self, file: str, line: int, page: Optional[int] = None) -> Optional[str]:
+        for t, n, p in self.lines(file):
+            if n == line and (page is None or p == page):
+                return t
+        return None
+
+    def _build(self, file: str):
+        if file not in self._index:
+            chars, owner = [], []
+            for idx, (t, _n, _p) in enumerate(self.lines(file)):
+                for ch in t:
+                    if not ch.isspace():
+                        chars.append(ch)
+                        owner.append(idx)
+            self._index[file] = ("".join(chars), owner)
+        return self._index[file]
+
+    def locate(self, file: str, snippet: str, near: Optional[tuple[Optional[int], int]] = None):
+        """(line_start, line_end, page, quote) of `snippet` in the file, or None. `near`: (page, line) hint."""
+        flat, owner = self._build(file)
+        key = re.sub(r"\s+", "", snippet)
+        if not key:
+            return None
+        hits = [m.start() for m in re.finditer(re.escape(key), flat)]
+        if not hits:
+            return None
+        lines = self.lines(file)
+        if near and len(hits) > 1:
+            target = next((i for i, (_t, n, p) in enumerate(lines) if n == near[1] and (near[0] is None or p == near[0])), 0)
+            hits.sort(key=lambda h: abs(owner[h] - target))
+        a = hits[0]
+        i0, i1 = owner[a], owner[a + len(key) - 1]
+        quote = self._exact(lines, i0, i1, key)
+        return lines[i0][1], lines[i1][1], lines[i0][2], quote
+
+    @staticmethod
+    def _exact(lines, i0: int, i1: int, key: str) -> str:
+        """The snippet as printed in lines i0..i1 (spaces kept, then squashed), not our normalised copy."""
+        text = "\n".join(lines[i][0] for i in range(i0, i1 + 1))
+        pat = r"\s*".join(re.escape(c) for c in key)
+        m = re.search(pat, text)
+        return squash(m.group(0)) if m else key
+
+
+# ---------------------------------------------------------------- numbered citations
+class Citations:
+    """The numbered evidence list of one answer; cells and passages are de-duplicated."""
+
+    def __init__(self, sources: SourceFiles, reports: Iterable[ReportInfo]):
+        self.sources = sources
+        self.meta = {r.file: r for r in reports}
+        self.items: list[Citation] = []
+        self._keys: dict[tuple, int] = {}
+
+    def cell(self, c: Cell) -> int:
+        key = ("cell", c.file, c.table, c.row, c.column)
+        if key in self._keys:
+            return self._keys[key]
+        line = c.line or 0
+        quote = c.source_text or (self.sources.line_text(c.file, line, c.page) if line else None) or ""
+        n = len(self.items) + 1
+        self.items.append(Citation(n=n, file=c.file, agency=c.agency, year=c.year, kind="cell", quote=squash(quote),
+                                   line_start=line, line_end=c.line_end or line, page=c.page, table=c.table,
+                                   row=c.row, column=c.column, value=c.value))
+        self._keys[key] = n
+        return n
+
+    def passage(self, file: str, quote: str, line_start: int, line_end: int, page: Optional[int] = None,
+                section: Optional[str] = None) -> int:
+        key = ("passage", file, line_start, quote)
+        if key in self._keys:
+            return self._keys[key]
+        r = self.meta.get(file)
+        n = len(self.items) + 1
+        self.items.append(Citation(n=n, file=file, agency=r.agency if r else None, year=r.year if r else None,
+                                   kind="passage", quote=quote, line_start=line_start, line_end=line_end, page=page,
+                                   section=section or None))
+        self._keys[key] = n
+        return n
+
+    def marks(self, cells: Iterable[Cell]) -> str:
+        return "".join(f"[{self.cell(c)}]" for c in cells)
+
+    def source_texts(self) -> list[str]:
+        out = []
+        for c in self.items:
+            out.append(c.quote)
+            if c.value is not None:
+                out.append(fmt(c.value))
+        return out
+
+
+@dataclass
+class Draft:
+    text: str
+    key_numbers: list[str] = field(default_factory=list)  # an LLM rephrasing must keep these
+    facts: list[str] = field(default_factory=list)  # fact sentences for the LLM prompt
+    computed: list[float] = field(default_factory=list)
+    refused: bool = False
+    evidence: list[int] = field(default_factory=list)  # citation numbers of quoted passages
+
+
+# ---------------------------------------------------------------- table answers
+def _who(i: Item) -> str:
+    return f"{i.year}年{i.agency or '（单位不明）'}"
+
+
+def _val(i: Item) -> str:
+    if i.value is None:
+        return "报告中无此数值"
+    v = f"{fmt(i.value)}{i.quantity.unit}"
+    if i.quantity.money:
+        printed = next((c.printed for c in i.cells if c.printed), None)
+        if printed and "万" in printed:
+            v += f"（报告原文为“{squash(printed)}”）"
+    if len(i.cells) > 1:
+        v += f"（{i.formula}）"
+    return v
+
+
+def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
+    q, r, op = ta.query, ta.result, ta.operation
+    d = Draft(text="", computed=list(ta.computed))
+    items = [i for i in ta.items]
+    main = items[0].quantity if items else None
+    label = main.display if main else ""
+    unit = main.unit if main else ""
+    parts: list[str] = []
+    if op in ("argmax", "argmin", "rank") and ta.groups and "winner" in r:
+        word = "最少" if op == "argmin" else "最多"
+        if q.by == "year":
+            scope = f"{'、'.join(q.agencies)}" if q.agencies else "按库中全部报告合计"
+            parts.append(f"{scope}，{r['winner']}年{label}{word}，共{fmt(r['value'])}{unit}。")
+            for g in ta.groups:
+                detail = "，".join(f"{i.agency}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
+                n = len(g.items)
+                total = f"合计{g.formula}{unit}" if n > 1 else f"{fmt(g.value)}{unit}"
+                parts.append(f"{g.key}年：{total}（{n}份报告：{detail}）。")
+        else:
+            yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
+            parts.append(f"{yrs}{label}{word}的是{r['winner']}，{fmt(r['value'])}{unit}。")
+            ranked = "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
+                               for k, g in enumerate(ta.groups) if g.value is not None)
+            parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
+        d.key_numbers = [str(r["winner"]), fmt(r["value"])]
+    elif op == "list" and ta.groups:
+        withs = [g for g in ta.groups if (g.value or 0) > 0]
+        zero = [g for g in ta.groups if g.value == 0]
+        if withs:
+            parts.append(f"报告中有{label}的单位：" + "；".join(
+                f"{g.key}（" + "，".join(f"{i.year}年{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items
+                                       if i.value is not None) + "）" for g in withs) + "。")
+        else:
+            parts.append(f"库中报告均没有{label}（数值为0）。")
+        if zero:
+            parts.append("为0的：" + "；".join(f"{g.key}" + "".join(cites.marks(i.cells) for i in g.items) for g in zero) + "。")
+        d.key_numbers = [fmt(g.value) for g in withs]
+    elif op == "diff" and "diff" in r:
+        a, b, diff = r["from"], r["to"], r["diff"]
+        word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平，变化")
+        pct = f"，{'增长' if diff > 0 else '下降'}{fmt(abs(r['pct']))}%" if r.get("pct") not in (None, 0) else ""
+        parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
+                     f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）。")
+        d.key_numbers = [fmt(abs(diff))]
+    elif op == "ratio" and r.get("ratios"):
+        for x in r["ratios"]:
+            num, den = x["num"], x["den"]
+            parts.append(f"{_who(num)}{num.quantity.display}{_val(num)}{cites.marks(num.cells)}，占{den.quantity.display}"
+                         f"{_val(den)}{cites.marks(den.cells)}的{fmt(x['pct'])}%（{x['formula']}）。")
+            d.key_numbers.append(fmt(x["pct"]))
+    elif op == "sum" and "total" in r:
+        mains = [i for i in items if i.quantity == main and i.value is not None]
+        parts.append(f"{label}合计{fmt(r['total'])}{unit}（{ta.formula}）：" +
+                     "；".join(f"{_who(i)}{_val(i)}{cites.marks(i.cells)}" for i in mains) + "。")
+        d.key_numbers = [fmt(r["total"])]
+    elif op == "trend" and ta.groups:
+        seq = "→".join(f"{g.key}年{fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items) for g in ta.groups)
+        who = "、".join(q.agencies) if q.agencies else "库中报告合计"
+        parts.append(f"{who}{label}逐年情况：{seq}。")
+        known = [g for g in ta.groups if g.value is not None]
+        for a, b in zip(known, known[1:]):
+            dv = b.value - a.value
+            parts.append(f"{b.key}年比{a.key}年{'增加' if dv >= 0 else '减少'}{fmt(abs(dv))}{unit}。")
+        d.key_numbers = [fmt(g.value) for g in known]
+    if not parts:  # lookup / compare / anything that fell through: one sentence per item
+        for i in items:
+            if i.value is None:
+                continue
+            parts.append(f"{_who(i)}{i.quantity.display}：{_val(i)}{cites.marks(i.cells)}。")
+            d.key_numbers.append(fmt(i.value))
+    d.text = "".join(parts)
+    d.facts = [p for p in parts]
+    for note in dict.fromkeys(ta.notes):
+        d.text += note
+    return d
+
+
+# ---------------------------------------------------------------- refusals and holdings
+def holdings(reports: Iterable[ReportInfo]) -> str:
+    by: dict[str, list[int]] = {}
+    for r in reports:
+        by.setdefault(r.agency or r.file, []).append(r.year or 0)
+    if not by:
+        return "库中还没有任何报告（请先用 ingest 导入）"
+    return "；".join(f"{a}（{'、'.join(str(y) for y in sorted(set(ys)) if y)}年）" for a, ys in by.items())
+
+
+def refusal(query: Query, reports: list[ReportInfo], reason: str) -> Draft:
+    held = holdings(reports)
+    if reason == "agency":
+        what = "、".join(query.unknown_agencies)
+        text = f"无法回答：库中没有{what}的报告，不能给出相关数字。库中现有：{held}。"
+    elif reason == "year":
+        who = "、".join(query.agencies) if query.agencies else "任何单位"
+        yrs = "、".join(f"{y}年" for y in query.missing_years)
+        text = f"无法回答：库中没有{who}{yrs}的报告。库中现有：{held}。"
+    elif reason == "no_fact":
+        labels = "、".join(q.display for q in query.quantities)
+        text = f"无法回答：库中相应报告的表格里没有“{labels}”这一项的数值。库中现有：{held}。"
+    else:
+        text = f"无法回答：库中报告里没有找到与这个问题相关的内容或数据，不作猜测。库中现有：{held}。"
+    return Draft(text=text, refused=True)
+
+
+# ---------------------------------------------------------------- LLM phrasing
+def llm_messages(question: str, facts: list[str], evidence: list[str]) -> list[dict]:
+    system = load_prompt("answer_system")
+    user = load_prompt("answer_user", question=question, facts="\n".join(facts) or "（无）",
+                       evidence="\n".join(evidence) or "（无）")
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def evidence_lines(cites: Citations, numbers: Iterable[int], limit: int = 4, width: int = 180) -> list[str]:
+    out = []
+    for n in list(numbers)[:limit]:
+        c = cites.items[n - 1]
+        out.append(f"[{n}] {c.year}年{c.agency}报告：{c.quote[:width]}")
+    return out
+
+
+def stream_llm(backend, messages: list[dict], max_tokens: int = 220) -> Iterator[str]:
+    yield from backend.stream_chat(messages, max_tokens=max_tokens, temperature=0.0)
