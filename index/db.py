@@ -71,6 +71,14 @@ CREATE TABLE qa_log (
     answer TEXT, checks_json TEXT, latency_ms REAL
 );
 """),
+    # which parser/chunker produced a report's rows (a version bump re-parses it even when its bytes are
+    # unchanged) and where its copy lives inside the store (files/<sha16>/<name>: one directory per content,
+    # so a crash mid-replace never leaves the manifest pointing at another version's bytes)
+    ("m004_report_versions_copy", """
+ALTER TABLE reports ADD COLUMN parser_version TEXT;
+ALTER TABLE reports ADD COLUMN chunker_version TEXT;
+ALTER TABLE reports ADD COLUMN stored_path TEXT;
+"""),
 ]
 
 
@@ -93,7 +101,15 @@ def migrate(con: sqlite3.Connection) -> list[str]:
     for name, sql in MIGRATIONS:
         if name in done:
             continue
-        with con:
-            con.executescript("BEGIN;" + sql + f"INSERT INTO _migrations(name) VALUES ('{name}');COMMIT;")
+        try:
+            with con:
+                con.executescript("BEGIN IMMEDIATE;" + sql + f"INSERT INTO _migrations(name) VALUES ('{name}');COMMIT;")
+        except sqlite3.OperationalError:
+            # another process (app + CLI opening one store) may have applied it between our read and write
+            if con.in_transaction:
+                con.rollback()
+            if not con.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                raise
+            continue
         applied.append(name)
     return applied

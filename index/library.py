@@ -1,0 +1,224 @@
+"""`Library(store_dir)`: read access to a store, for the assistant, the app and the 简报.
+
+Opening refuses a store that the current code cannot read correctly (built with another embedder, or parsed
+by an older parser/chunker) with a message that says what to run. Everything here is read-only: `sql()`
+runs on a `query_only` connection, so an ad-hoc query cannot change the library.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from index import db
+from index.config import CHUNKER_VERSION, PARSER_VERSION, StorePaths, store_dir as resolve_store
+from index.errors import StoreError, StoreMismatchError
+from index.manifest import check_from_row, fact_from_row
+from index.records import Check, Chunk, Fact, Line
+
+
+@dataclass
+class ReportInfo:
+    """One report of the library (a row of the manifest)."""
+
+    file: str
+    agency: Optional[str]
+    region: Optional[str]
+    level: Optional[str]
+    year: Optional[int]
+    template: Optional[str]
+    format: str
+    sha256: str
+    n_chunks: int
+    n_facts: int
+    audit_status: Optional[str]
+    path: str  # where it was ingested from
+    stored_path: Optional[str]  # its copy, relative to the store
+    ingested_at: str
+    warnings: list[dict] = field(default_factory=list)
+    evidence: dict[str, dict] = field(default_factory=dict)  # field -> {value, source, text, line}
+    user: dict[str, Any] = field(default_factory=dict)  # user corrections
+
+
+@dataclass
+class LibraryFact(Fact):
+    """A stored Fact with its report's agency, year, region and level (for cross-report questions)."""
+
+    agency: Optional[str] = None
+    year: Optional[int] = None
+    region: Optional[str] = None
+    level: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return dict(super().to_dict(), file=self.file, agency=self.agency, year=self.year)
+
+
+def _report(r: sqlite3.Row) -> ReportInfo:
+    meta = json.loads(r["meta_json"] or "{}")
+    return ReportInfo(file=r["file"], agency=r["agency"], region=r["region"], level=r["level"], year=r["year"],
+                      template=r["template"], format=r["format"], sha256=r["sha256"], n_chunks=r["n_chunks"],
+                      n_facts=r["n_facts"], audit_status=r["audit_status"], path=r["path"],
+                      stored_path=r["stored_path"], ingested_at=r["ingested_at"],
+                      warnings=json.loads(r["warnings_json"] or "[]"), evidence=meta.get("evidence", {}),
+                      user=meta.get("user", {}))
+
+
+def _in(col: str, val, where: list[str], params: list) -> None:
+    """`col = ?` or `col IN (…)` for a scalar or a list filter; None means no filter."""
+    if val is None:
+        return
+    if isinstance(val, (list, tuple, set)):
+        val = list(val)
+        where.append(f"{col} IN ({','.join('?' * len(val))})")
+        params.extend(val)
+    else:
+        where.append(f"{col} = ?")
+        params.append(val)
+
+
+class Library:
+    def __init__(self, store_dir: Path | str | None = None, embedder: Optional[str] = None, check: bool = True):
+        self.paths = StorePaths(resolve_store(store_dir))
+        self.con = db.connect(self.paths.db)
+        self.con.execute("PRAGMA query_only = ON")
+        self._lock = threading.Lock()
+        self._lines: dict[tuple[str, str], list[Line]] = {}
+        self._wanted = embedder or os.environ.get("ASSISTANT_EMBEDDER")
+        if check:
+            self.check()
+
+    # ------------------------------------------------------------ versions
+    def settings(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.sql("SELECT key, value FROM settings")}
+
+    @property
+    def embedder_name(self) -> str:
+        """The embedder the store was built with (questions must be embedded with the same one)."""
+        from index.config import embedder_name
+
+        return self.settings().get("embedder_name") or embedder_name()
+
+    def check(self) -> None:
+        """Raise StoreMismatchError when the store was built by another embedder or an older parser/chunker."""
+        s = self.settings()
+        root = self.paths.root
+        built = s.get("embedder_name")
+        if built and self._wanted:
+            from index.embed import get_embedder
+
+            wanted = self._wanted if ":" in self._wanted or "/" in self._wanted else get_embedder(self._wanted).model_name
+            if wanted != built:
+                raise StoreMismatchError(
+                    f"{root}: the store was built with embedder {built}, but {wanted} was asked for "
+                    f"(--embedder / ASSISTANT_EMBEDDER). Run `python -m assistant ingest --rebuild --store {root}` "
+                    f"to re-embed it, or unset ASSISTANT_EMBEDDER to use the store's own.")
+        old = self.sql("SELECT file FROM reports WHERE parser_version IS NOT ? OR chunker_version IS NOT ? LIMIT 3",
+                       (PARSER_VERSION, CHUNKER_VERSION))
+        if old:
+            raise StoreMismatchError(
+                f"{root}: {', '.join(r[0] for r in old)} … were parsed by an older parser/chunker (now parser "
+                f"{PARSER_VERSION}, chunker {CHUNKER_VERSION}). Run `python -m assistant ingest --rebuild --store "
+                f"{root}` (or ingest your report folders again) to re-parse them.")
+
+    def embedder(self):
+        from index.embed import get_embedder
+
+        return get_embedder(self.embedder_name)
+
+    def vectors(self):
+        from index.vectors import ChromaVectors
+
+        return ChromaVectors(self.paths.root, self.embedder())
+
+    def bm25(self):
+        """The persisted BM25 index (rebuilt in memory from the chunks if a writer has moved on)."""
+        from index.bm25 import load_or_build
+
+        stamp = self.settings().get("manifest_version", "0")
+        return load_or_build(self.paths.bm25, stamp, lambda: [(r[0], r[1]) for r in
+                                                              self.sql("SELECT id, text FROM chunks ORDER BY file, ord")])
+
+    # ------------------------------------------------------------ reports, facts, checks
+    def sql(self, query: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self.con.execute(query, tuple(params)).fetchall()
+            except sqlite3.Error as e:
+                raise StoreError(f"{self.paths.db}: query failed ({e}): {query[:200]}") from e
+
+    def reports(self) -> list[ReportInfo]:
+        return [_report(r) for r in self.sql("SELECT * FROM reports ORDER BY agency, year, file")]
+
+    def report(self, file: str) -> Optional[ReportInfo]:
+        rows = self.sql("SELECT * FROM reports WHERE file = ?", (file,))
+        return _report(rows[0]) if rows else None
+
+    def facts(self, table=None, row=None, column=None, agency=None, year=None, file=None) -> list[LibraryFact]:
+        """Stored cells; each filter is a value or a list of values."""
+        where, params = [], []
+        for col, val in (("f.tbl", table), ("f.row_name", row), ("f.col_name", column), ("r.agency", agency),
+                         ("r.year", year), ("f.file", file)):
+            _in(col, val, where, params)
+        q = ("SELECT f.*, r.agency, r.year, r.region, r.level FROM facts f JOIN reports r ON r.file = f.file"
+             + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.agency, r.year, f.file, f.id")
+        out = []
+        for r in self.sql(q, params):
+            f = fact_from_row(r)
+            out.append(LibraryFact(**{k: getattr(f, k) for k in f.__dataclass_fields__},
+                                   agency=r["agency"], year=r["year"], region=r["region"], level=r["level"]))
+        return out
+
+    def checks(self, file: Optional[str] = None) -> list[Check]:
+        """Audit results; for a file also the chain checks that name it as the other report."""
+        if file is None:
+            rows = self.sql("SELECT * FROM checks ORDER BY file, id")
+        else:
+            rows = self.sql("SELECT * FROM checks WHERE file = ? OR other_file = ? ORDER BY id", (file, file))
+        return [check_from_row(r) for r in rows]
+
+    # ------------------------------------------------------------ chunks and sources
+    _CHUNK_SQL = ("SELECT c.*, r.agency, r.year, r.level FROM chunks c JOIN reports r ON r.file = c.file")
+
+    @staticmethod
+    def _chunk(r: sqlite3.Row) -> Chunk:
+        return Chunk(id=r["id"], file=r["file"], text=r["text"], kind=r["kind"], section=r["section"],
+                     line_start=r["line_start"], line_end=r["line_end"], page=r["page"], page_end=r["page_end"],
+                     ord=r["ord"], agency=r["agency"], year=r["year"], level=r["level"])
+
+    def chunk(self, id: str) -> Optional[Chunk]:
+        rows = self.sql(self._CHUNK_SQL + " WHERE c.id = ?", (id,))
+        return self._chunk(rows[0]) if rows else None
+
+    def chunks(self, file: Optional[str] = None) -> list[Chunk]:
+        if file is None:
+            return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " ORDER BY c.file, c.ord")]
+        return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE c.file = ? ORDER BY c.ord", (file,))]
+
+    def source_path(self, file: str) -> Optional[Path]:
+        """The store's copy of a report (falls back to where it was ingested from)."""
+        rep = self.report(file)
+        if rep is None:
+            return None
+        if rep.stored_path and (self.paths.root / rep.stored_path).exists():
+            return self.paths.root / rep.stored_path
+        return Path(rep.path) if Path(rep.path).exists() else None
+
+    def source_lines(self, file: str) -> Optional[list[Line]]:
+        """The report's lines as loaded at ingest (same loader, same numbering as the citations)."""
+        rep = self.report(file)
+        path = self.source_path(file)
+        if rep is None or path is None:
+            return None
+        key = (file, rep.sha256)
+        if key not in self._lines:
+            from index.loaders import load
+
+            self._lines[key] = load(path).lines
+        return self._lines[key]
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,361 @@
+"""The write side wired in one place: parse (load → metadata → tables → audit → sections → chunks), then store.
+
+`parse_report(path)` embeds nothing (the `facts` command uses it). `Ingestor` stores parsed reports,
+atomically per report and under the single-writer lock:
+
+  1. embed the chunks (reusing vectors of chunks whose id and text are already stored),
+  2. copy the file into <store>/files/<sha16>/<name> (one directory per content, so a source stays viewable),
+  3. mark the file pending, upsert its vectors into Chroma,
+  4. one SQLite transaction: report row, chunks, facts, checks (the manifest is the source of truth),
+  5. delete the file's stale vectors and old copy, clear the pending mark.
+
+A crash anywhere leaves the manifest at the old or the new version; `warm_up()` (on open) deletes vectors the
+manifest does not list and the BM25 index is rebuilt whenever its stamp differs from the manifest's. After
+each ingest the cross-year chain checks are recomputed for the agencies it touched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Literal, Optional
+
+from index import bm25 as bm25_mod
+from index.config import CHUNKER_VERSION, PARSER_VERSION, StorePaths, store_dir as resolve_store
+from index.errors import IngestError, StoreError, StoreMismatchError
+from index.manifest import Manifest
+from index.records import Check, Evidence, ParsedReport, Warning
+from index.store_lock import WriteLock
+
+SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
+USER_FIELDS = ("agency", "year", "region", "level")
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: Literal["ok", "skipped", "warning", "error"]
+    reason: str = ""
+    n_chunks: int = 0
+    n_facts: int = 0
+    warnings: list[dict] = field(default_factory=list)
+    path: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "status": self.status, "reason": self.reason, "n_chunks": self.n_chunks,
+                "n_facts": self.n_facts, "warnings": self.warnings, "path": self.path,
+                "seconds": round(self.seconds, 3)}
+
+
+# ---------------------------------------------------------------- parsing (no embedding)
+def parse_report(path: Path | str, overrides: Optional[dict] = None) -> ParsedReport:
+    """Load and parse one report. `overrides` are user corrections of agency/year/region/level."""
+    from index import audit
+    from index.chunking import make_chunks, split_sections
+    from index.loaders import load
+    from index.metadata import infer_metadata
+    from index.tables import parse_tables
+
+    doc = load(Path(path))
+    meta = infer_metadata(doc)
+    for k, v in (overrides or {}).items():
+        if k in USER_FIELDS and v is not None:
+            setattr(meta, k, v)
+            meta.evidence[k] = Evidence(value=v, source="user", text=f"corrected by a user: {k} = {v}")
+            meta.warnings = [w for w in meta.warnings if k not in (w.code or "") and k not in w.message]
+    tables = parse_tables(doc)
+    checks: list[Check] = []
+    seen = set()
+    for c in list(tables.checks) + list(audit.audit_facts(doc.file, tables.facts, tables.template)) + \
+            list(audit.text_conflicts(doc, tables.facts)):
+        key = (c.rule, c.scope, c.status, c.message)
+        if key not in seen:  # the table parser and the auditor may report the same rule
+            seen.add(key)
+            checks.append(c)
+    sections = split_sections(doc)
+    chunks = make_chunks(doc, meta, sections, tables.facts)
+    warnings: list[Warning] = []
+    wseen = set()
+    for w in list(doc.warnings) + list(meta.warnings) + list(tables.warnings) + \
+            [Warning(c.rule, c.message) for c in checks if c.status == "fail"]:
+        if (w.code, w.message) not in wseen:
+            wseen.add((w.code, w.message))
+            warnings.append(w)
+    return ParsedReport(doc=doc, meta=meta, tables=tables, sections=sections, chunks=chunks, checks=checks,
+                        warnings=warnings)
+
+
+def expand(paths: Iterable[Path | str]) -> list[Path]:
+    """Files given, plus report files found under folders given (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- the writer
+class Ingestor:
+    """Adds, replaces and removes reports in a store. Cheap constructor; `warm_up()` opens everything."""
+
+    def __init__(self, store_dir: Path | str | None = None, embedder=None, lock_timeout: float = 60.0):
+        self.paths = StorePaths(resolve_store(store_dir))
+        self._embedder_arg = embedder
+        self.lock = WriteLock(self.paths.lock, timeout=lock_timeout)
+        self.manifest: Optional[Manifest] = None
+        self.embedder = None
+        self.vectors = None
+
+    # ------------------------------------------------------------ set-up and recovery
+    def warm_up(self, rebuild: bool = False) -> "Ingestor":
+        if self.manifest is not None:
+            return self
+        from index.embed import embedder_key, get_embedder
+        from index.vectors import ChromaVectors
+
+        emb = self._embedder_arg
+        self.embedder = emb if emb is not None and not isinstance(emb, str) else get_embedder(emb)
+        if hasattr(self.embedder, "warm_up"):
+            self.embedder.warm_up()
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            self.manifest = Manifest(self.paths.db)
+            recorded = self.manifest.get("embedder")
+            if recorded and recorded != embedder_key(self.embedder) and self.manifest.files() and not rebuild:
+                raise StoreMismatchError(
+                    f"{self.paths.root}: the store was built with embedder {recorded}, not "
+                    f"{embedder_key(self.embedder)}. Run `python -m assistant ingest PATH --store {self.paths.root} "
+                    "--rebuild` to re-embed everything, or choose the store's embedder (--embedder / ASSISTANT_EMBEDDER).")
+            self.vectors = ChromaVectors(self.paths.root, self.embedder)
+            self._record_settings()
+            self.reconcile()
+        return self
+
+    def _record_settings(self) -> None:
+        from index.embed import embedder_key
+
+        m = self.manifest
+        m.set("embedder", embedder_key(self.embedder))
+        m.set("embedder_name", self.embedder.model_name)
+        m.set("embedder_dim", self.embedder.dim)
+        m.set("parser_version", PARSER_VERSION)
+        m.set("chunker_version", CHUNKER_VERSION)
+        m.set("collection", self.vectors.name)
+
+    def reconcile(self) -> dict:
+        """Make Chroma, the stored copies and BM25 agree with the manifest after an interrupted write."""
+        m, fixed = self.manifest, {"vectors_deleted": 0, "copies_deleted": 0}
+        with self.lock:
+            pending = json.loads(m.get("pending", "[]"))
+            for f in pending:  # cheap, exact: the files a crashed ingest was writing
+                stale = self.vectors.ids(f) - m.chunk_ids(f)
+                self.vectors.delete(stale)
+                fixed["vectors_deleted"] += len(stale)
+            if self.vectors.count() != m.chunk_count():  # anything else (a kill before the mark was written)
+                stale = self.vectors.ids() - m.chunk_ids()
+                self.vectors.delete(stale)
+                fixed["vectors_deleted"] += len(stale)
+            m.delete_setting("pending")
+            keep = m.stored_paths()
+            if self.paths.files.is_dir():
+                for d in self.paths.files.iterdir():
+                    for f in (d.iterdir() if d.is_dir() else [d]):
+                        rel = str(f.relative_to(self.paths.root))
+                        if rel not in keep:
+                            f.unlink(missing_ok=True)
+                            fixed["copies_deleted"] += 1
+                    if d.is_dir() and not any(d.iterdir()):
+                        d.rmdir()
+            self.bm25()
+        return fixed
+
+    def bm25(self) -> bm25_mod.BM25Index:
+        """The BM25 index, rebuilt and saved when it does not match the manifest."""
+        m = self.manifest
+        return bm25_mod.load_or_build(self.paths.bm25, m.version(), m.chunk_rows)
+
+    # ------------------------------------------------------------ public API
+    def ingest(self, paths: Iterable[Path | str], prune: bool = False, force: bool = False,
+               progress: Optional[Callable[[int, int, FileResult], None]] = None) -> list[FileResult]:
+        """Add or update the reports under `paths`; unchanged ones are skipped. One FileResult per file."""
+        self.warm_up()
+        files = expand(paths)
+        results: list[FileResult] = []
+        touched: set[str] = set()
+        with self.lock:
+            for i, path in enumerate(files, 1):
+                t0 = time.perf_counter()
+                r = self._ingest_one(path, force, touched)
+                r.seconds = time.perf_counter() - t0
+                results.append(r)
+                if progress:
+                    progress(i, len(files), r)
+            if prune:
+                present = {p.name for p in files}
+                for f in self.manifest.files():
+                    if f not in present:
+                        touched.add(self.manifest.report(f)["agency"] or "")
+                        self._delete(f)
+                        results.append(FileResult(f, "ok", "pruned: no longer present"))
+            self._after_write(touched)
+        return results
+
+    def delete(self, file: str) -> bool:
+        self.warm_up()
+        with self.lock:
+            row = self.manifest.report(file)
+            if row is None:
+                return False
+            self._delete(file)
+            self._after_write({row["agency"] or ""})
+        return True
+
+    def update_metadata(self, file: str, agency: Optional[str] = None, year: Optional[int] = None,
+                        region: Optional[str] = None, level: Optional[str] = None) -> FileResult:
+        """A user's correction: re-chunk with the new values (table rows carry agency/year), keep it on re-ingest."""
+        self.warm_up()
+        with self.lock:
+            row = self._row(file)
+            user = json.loads(row["meta_json"] or "{}").get("user", {})
+            user.update({k: v for k, v in (("agency", agency), ("year", int(year) if year is not None else None),
+                                           ("region", region), ("level", level)) if v is not None})
+            r = self._store(self.paths.root / row["stored_path"], row["path"], user, {row["agency"] or ""})
+            return r
+
+    def reingest(self, file: str) -> FileResult:
+        """Parse the stored copy again (after a parser change) and replace the report's rows."""
+        self.warm_up()
+        with self.lock:
+            row = self._row(file)
+            user = json.loads(row["meta_json"] or "{}").get("user", {})
+            return self._store(self.paths.root / row["stored_path"], row["path"], user, {row["agency"] or ""})
+
+    def rebuild(self, progress: Optional[Callable[[int, int, FileResult], None]] = None) -> list[FileResult]:
+        """Re-embed and re-parse every stored report (another embedder, parser or chunker)."""
+        if self.manifest is None:
+            self.warm_up(rebuild=True)
+        with self.lock:
+            self.vectors.reset()
+            self._record_settings()
+            files = self.manifest.files()
+            out = []
+            for i, f in enumerate(files, 1):
+                t0 = time.perf_counter()
+                row = self.manifest.report(f)
+                user = json.loads(row["meta_json"] or "{}").get("user", {})
+                r = self._store(self.paths.root / row["stored_path"], row["path"], user, set(), reuse=False)
+                r.seconds = time.perf_counter() - t0
+                out.append(r)
+                if progress:
+                    progress(i, len(files), r)
+            self._after_write({self.manifest.report(f)["agency"] or "" for f in self.manifest.files()})
+        return out
+
+    # ------------------------------------------------------------ internals
+    def _row(self, file: str):
+        row = self.manifest.report(file)
+        if row is None:
+            raise StoreError(f"{file}: not in the library at {self.paths.root}; ingest it first")
+        return row
+
+    def _ingest_one(self, path: Path, force: bool, touched: set[str]) -> FileResult:
+        name = path.name
+        try:
+            sha = _sha256(path)
+        except FileNotFoundError:
+            return FileResult(name, "error", f"no such file: {path}", path=str(path))
+        except OSError as e:
+            return FileResult(name, "error", f"cannot read {path}: {e.strerror or e}", path=str(path))
+        row = self.manifest.report(name)
+        if row is not None and row["sha256"] == sha and not force and row["parser_version"] == PARSER_VERSION \
+                and row["chunker_version"] == CHUNKER_VERSION:
+            return FileResult(name, "skipped", "unchanged", row["n_chunks"], row["n_facts"], path=str(path))
+        dup = self.manifest.file_with_sha(sha, name)
+        if dup:
+            return FileResult(name, "skipped", f"duplicate of {dup} (same content)", path=str(path))
+        user = json.loads(row["meta_json"] or "{}").get("user", {}) if row is not None else {}
+        return self._store(path, str(path.resolve()), user, touched)
+
+    def _store(self, path: Path, source_path: str, user: dict, touched: set[str], reuse: bool = True) -> FileResult:
+        """Parse and write one report atomically; errors leave what was stored untouched."""
+        name = path.name
+        try:
+            parsed = parse_report(path, overrides=user)
+        except IngestError as e:
+            return FileResult(name, "error", e.problem, path=source_path)
+        except Exception as e:  # a parser bug must not stop the other files
+            return FileResult(name, "error", f"could not parse ({type(e).__name__}: {e}); the file was skipped — "
+                                             "please report it with the file", path=source_path)
+        old = self.manifest.report(name)
+        touched.update({parsed.meta.agency or "", (old["agency"] or "") if old else ""})
+        self._write(parsed, path, source_path, user, reuse)
+        ws = [w.to_dict() for w in parsed.warnings]
+        status = "warning" if ws else "ok"
+        reason = "; ".join(w["message"] for w in ws[:3]) + (f" (+{len(ws) - 3} more)" if len(ws) > 3 else "")
+        return FileResult(name, status, reason, len(parsed.chunks), len(parsed.tables.facts), ws, source_path)
+
+    def _write(self, p: ParsedReport, path: Path, source_path: str, user: dict, reuse: bool) -> None:
+        m, file = self.manifest, p.file
+        ids = [c.id for c in p.chunks]
+        if len(set(ids)) != len(ids):
+            raise StoreError(f"{file}: the chunker produced duplicate chunk ids; report this file")
+        old_ids = m.chunk_ids(file)
+        old_texts = m.chunk_texts(file) if reuse else {}
+        same = [c.id for c in p.chunks if old_texts.get(c.id) == c.text]
+        known = self.vectors.embeddings(same) if same else {}
+        todo = [c for c in p.chunks if c.id not in known]
+        fresh = self.embedder.get_text_embedding_batch([c.text for c in todo]) if todo else []
+        vecs = dict(zip([c.id for c in todo], fresh), **known)
+        # the copy: files/<sha16>/<name>, written before the manifest points at it
+        rel = f"files/{p.doc.sha256[:16]}/{file}"
+        dest = self.paths.root / rel
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{file}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, dest)
+        m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) | {file}), ensure_ascii=False))
+        self.vectors.upsert(p.chunks, [vecs[c.id] for c in p.chunks])
+        old_copy = m.report(file)["stored_path"] if m.report(file) else None
+        m.replace_report(p, source_path, rel, user)
+        self.vectors.delete(old_ids - set(ids))
+        if old_copy and old_copy != rel and old_copy not in m.stored_paths():
+            (self.paths.root / old_copy).unlink(missing_ok=True)
+        m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) - {file}), ensure_ascii=False))
+
+    def _delete(self, file: str) -> None:
+        m = self.manifest
+        row = m.report(file)
+        ids = m.chunk_ids(file)
+        m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) | {file}), ensure_ascii=False))
+        m.delete_report(file)
+        self.vectors.delete(ids)
+        if row and row["stored_path"] and row["stored_path"] not in m.stored_paths():
+            (self.paths.root / row["stored_path"]).unlink(missing_ok=True)
+        m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) - {file}), ensure_ascii=False))
+
+    def _after_write(self, agencies: set[str]) -> None:
+        """Cross-year chain checks for the agencies touched, then BM25 (once per call, not per file)."""
+        agencies = {a for a in agencies if a}
+        if agencies:
+            from index import audit
+
+            reports = self.manifest.reports_for_chain(agencies)
+            self.manifest.replace_chain_checks([r[0] for r in reports], list(audit.chain_checks(reports)))
+        self.bm25()
