@@ -1,0 +1,401 @@
+"""The sections of a 简报, each written from templates over cited facts and quotes (see assistant/brief.py).
+
+A section is returned as a dict of BriefSection's fields (title, paragraphs, table, charts) so this module does
+not import brief.py. Every figure goes through `Ctx`, which registers its source ([n]) and, for anything
+computed, the formula and value (the verifier accepts computed values only from that list).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from assistant import charts
+from assistant.brief_sources import Finding, Quote, SourceBook, part_quotes, report_title
+from assistant.question import ReportInfo, load_lexicon
+from assistant.table_tool import Cell, fmt
+
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+ORG_COLS = APPLICANTS[1:]
+OUTCOMES = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+REVIEW_ROWS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
+REVIEW_COLS = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+STATUS_CN = {"fail": "不平衡", "uncertain": "存疑", "not_assessable": "无法核验"}
+PROBLEM_WORDS = re.compile(r"问题|不足|困难|差距|改进|加强|进一步|提升|完善")
+COUNT_PHRASE = re.compile(r"主动公开[^。；]{0,20}?\d+\s*(条|份|件|篇|项)")
+MAIN_COUNT = re.compile(r"主动公开(政府)?(文件|信息)")
+
+
+@dataclass
+class Unit:
+    report: ReportInfo
+    label: str  # "2019年" (one agency) or "山东省人社厅" / "山东省人社厅2019年" (all agencies)
+
+
+@dataclass
+class Ctx:
+    book: SourceBook
+    cells: list[Cell]
+    single: bool
+    years: list[int]
+    chart_dir: Path
+    library: object = None  # read access for quotes (source lines, chunks)
+    computations: list[tuple] = field(default_factory=list)  # (label, formula, values)
+    notes: list[str] = field(default_factory=list)
+    used: list[Cell] = field(default_factory=list)
+    _idx: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for c in self.cells:
+            self._idx[(c.file, c.table, c.row, c.column)] = c
+
+    def label(self, r: ReportInfo) -> str:
+        if self.single:
+            return f"{r.year}年"
+        short = short_name(r.agency)
+        return short if len(self.years) == 1 else f"{short}{r.year}年"
+
+    def cell(self, file: str, table: str, row: str, col: str) -> Optional[Cell]:
+        c = self._idx.get((file, table, row, col))
+        return c if c is not None and c.value is not None else None
+
+    def val(self, file, table, row, col) -> Optional[float]:
+        c = self.cell(file, table, row, col)
+        return None if c is None else c.value
+
+    def cite(self, c: Cell) -> int:
+        if c not in self.used:
+            self.used.append(c)
+        return self.book.cell(c)
+
+    def num(self, file, table, row, col, unit="件", mark=True) -> Optional[str]:
+        """'52件[1]' for a fact (or None when the report has no value for the cell)."""
+        c = self.cell(file, table, row, col)
+        if c is None:
+            return None
+        n = self.cite(c)
+        return f"{show(c, unit)}[{n}]" if mark else show(c, unit)
+
+    def compute(self, label: str, formula: str, *values: float) -> None:
+        vals = [float(v) for v in values] + [abs(float(v)) for v in values]
+        self.computations.append((label, formula, vals))
+
+    def rows(self, file: str, table: str) -> list[str]:
+        seen: dict[str, int] = {}
+        for i, c in enumerate(self.cells):
+            if c.file == file and c.table == table and c.row not in seen:
+                seen[c.row] = i
+        return list(seen)
+
+    def cols(self, file: str, table: str, row: str) -> list[Cell]:
+        return [c for c in self.cells if c.file == file and c.table == table and c.row == row]
+
+    def chart(self, name: str) -> Path:
+        return self.chart_dir / f"{name}.png"
+
+
+def short_name(agency: Optional[str]) -> str:
+    a = agency or "未知机构"
+    for long, short in load_lexicon().aliases:
+        if long in a and long != short:
+            return a.replace(long, short)
+    return a
+
+
+def show(c: Cell, unit: str = "件") -> str:
+    """A value as the report printed it where that matters (money), else the number with its unit."""
+    if "金额" in c.column:
+        p = (c.printed or "").strip()
+        if p and re.search(r"\d", p):
+            return p if re.search(r"元", p) else p + (c.unit or "元")
+        return f"{fmt(c.value)}元"
+    return f"{fmt(c.value)}{unit}"
+
+
+def pct(ctx: Ctx, part: float, whole: float, label: str) -> Optional[str]:
+    """'64.2%（34÷53=64.2%）', registered as computed."""
+    if not whole:
+        return None
+    p = round(part / whole * 100, 1)
+    formula = f"{fmt(part)}÷{fmt(whole)}={p:.1f}%"
+    ctx.compute(label, formula, p)
+    return f"{p:.1f}%（{formula}）"
+
+
+def change(ctx: Ctx, what: str, y0: str, v0: float, s0: str, y1: str, v1: float, s1: str) -> str:
+    """'本年新收申请：2019年52件[1]，2020年68件[5]，52→68，+16件（68−52=16），+30.8%（16÷52=30.8%）。'"""
+    d = v1 - v0
+    sign = "+" if d > 0 else ("−" if d < 0 else "±")
+    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}件（{fmt(v1)}−{fmt(v0)}={fmt(d)}）"
+    ctx.compute(f"{what}变化", f"{fmt(v1)}−{fmt(v0)}={fmt(d)}", d)
+    if v0:
+        p = round(d / v0 * 100, 1)
+        ctx.compute(f"{what}变化率", f"{fmt(d)}÷{fmt(v0)}={p:.1f}%", p)
+        text += f"，{sign}{abs(p):.1f}%（{fmt(d)}÷{fmt(v0)}={p:.1f}%）"
+    else:
+        text += "，上年为0，不计算增幅"
+    return text + "。"
+
+
+def _pairs(units: list[Unit]) -> list[tuple[Unit, Unit]]:
+    """Consecutive reports of the same agency (one-agency mode)."""
+    by: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        by[u.report.agency].append(u)
+    out = []
+    for us in by.values():
+        us = sorted(us, key=lambda u: u.report.year)
+        out += list(zip(us, us[1:]))
+    return out
+
+
+def _first(ctx: Ctx, file: str, table: str, row: str, cols: list[str]) -> Optional[Cell]:
+    for col in cols:
+        c = ctx.cell(file, table, row, col)
+        if c is not None:
+            return c
+    return None
+
+
+INDICATORS = [  # (label, table, row, column candidates) for the summary table
+    ("规范性文件（本年新公开/制发）", "主动公开", "规范性文件", ["本年新公开数量", "本年制发件数", "本年新制作数量"]),
+    ("行政许可处理决定", "主动公开", "行政许可", ["处理决定数量", "本年处理决定数量"]),
+    ("政府集中采购项目", "主动公开", "政府集中采购", ["采购项目数量"]),
+    ("本年新收申请", "依申请公开", "本年新收", ["总计"]),
+    ("办理结果总计", "依申请公开", "总计", ["总计"]),
+    ("予以公开", "依申请公开", "予以公开", ["总计"]),
+    ("结转下年度继续办理", "依申请公开", "结转下年度继续办理", ["总计"]),
+    ("行政复议", "复议诉讼", "行政复议", ["总计"]),
+    ("行政诉讼（未经复议直接起诉）", "复议诉讼", "行政诉讼-未经复议直接起诉", ["总计"]),
+    ("行政诉讼（复议后起诉）", "复议诉讼", "行政诉讼-复议后起诉", ["总计"]),
+]
+
+
+# ---------------------------------------------------------------- 一、总体情况
+def overview(ctx: Ctx, units: list[Unit]) -> dict:
+    paras = []
+    if ctx.single:
+        a = units[0].report.agency
+        paras.append(f"本简报依据{a}{'、'.join(str(u.report.year) for u in units)}年政府信息公开工作年度报告整理，"
+                     f"文中数字均取自报告表格或原文，并以[n]标注来源；增减和比例由程序计算并列出算式。")
+    else:
+        names = "、".join(u.report.agency for u in units)
+        paras.append(f"本简报汇总资料库中以下年度报告：{names}。文中数字均取自报告表格或原文，并以[n]标注来源。")
+    for u in units:
+        qs = [q for q in part_quotes(ctx.library, u.report, 1) if COUNT_PHRASE.search(q.text)]
+        qs.sort(key=lambda q: not MAIN_COUNT.search(q.text))  # "主动公开文件286份" before side remarks
+        if qs:
+            paras.append(f"{u.label}，报告称：“{_trim(qs[0].text)}”[{ctx.book.quote(qs[0])}]。")
+    header = ["指标"] + [u.label for u in units]
+    rows = []
+    for label, table, row, cols in INDICATORS:
+        line = [label]
+        for u in units:
+            c = _first(ctx, u.report.file, table, row, cols)
+            line.append(f"{show(c)} [{ctx.cite(c)}]" if c is not None else "—")
+        if any(x != "—" for x in line[1:]):
+            rows.append(line)
+    return {"title": "一、总体情况", "paragraphs": paras, "table": (header, rows)}
+
+
+def _trim(t: str, n: int = 160) -> str:
+    return t if len(t) <= n else t[:n] + "……"
+
+
+# ---------------------------------------------------------------- 二、主动公开
+def proactive(ctx: Ctx, units: list[Unit]) -> dict:
+    paras = []
+    for u in units:
+        f = u.report.file
+        parts, zero = [], []
+        for row in ctx.rows(f, "主动公开"):
+            cs = [c for c in ctx.cols(f, "主动公开", row) if c.value is not None]
+            if not cs:
+                continue
+            n = [ctx.cite(c) for c in cs][0]  # one source per row: every column shown is registered
+            if all(c.value == 0 for c in cs):
+                zero.append((row, n))
+                continue
+            vals = "、".join(f"{c.column}{show(c, '项' if '项目' in c.column or '增/减' in c.column else '件')}"
+                            for c in cs)
+            parts.append(f"{row}：{vals}[{n}]")
+        if not parts and not zero:
+            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}没有可用的主动公开表格数据。")
+            continue
+        text = f"{u.label}，" + "；".join(parts)
+        if zero:
+            text += "；" + "、".join(r for r, _ in zero) + "各项均为0" + "".join(f"[{n}]" for _, n in zero)
+        paras.append(text + "。")
+    for u0, u1 in (_pairs(units) if ctx.single else []):
+        for what, row, cols in (("规范性文件本年新公开", "规范性文件", ["本年新公开数量", "本年制发件数"]),
+                                ("政府集中采购项目数", "政府集中采购", ["采购项目数量"])):
+            c0 = _first(ctx, u0.report.file, "主动公开", row, cols)
+            c1 = _first(ctx, u1.report.file, "主动公开", row, cols)
+            if c0 is not None and c1 is not None:
+                paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
+                                                   u1.label, c1.value, f"{show(c1)}[{ctx.cite(c1)}]"))
+    return {"title": "二、主动公开政府信息情况", "paragraphs": paras}
+
+
+# ---------------------------------------------------------------- 三、依申请公开
+def _outcome_groups(ctx: Ctx, f: str) -> dict[str, list[Cell]]:
+    groups: dict[str, list[Cell]] = {g: [] for g in OUTCOMES}
+    for row in ctx.rows(f, "依申请公开"):
+        g = row.split("-")[0]
+        c = ctx.cell(f, "依申请公开", row, "总计")
+        if g in groups and c is not None:
+            groups[g].append(c)
+    return groups
+
+
+def applications(ctx: Ctx, units: list[Unit]) -> dict:
+    paras, new_vals, composition = [], {}, {g: [] for g in OUTCOMES}
+    for u in units:
+        f, t = u.report.file, "依申请公开"
+        new = ctx.cell(f, t, "本年新收", "总计")
+        if new is None:
+            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}缺少“本年新收”总计，依申请公开部分从略。")
+            continue
+        new_vals[u.label] = (new, u)
+        s = f"{u.label}，本年新收政府信息公开申请{show(new)}[{ctx.cite(new)}]"
+        person = ctx.cell(f, t, "本年新收", "自然人")
+        orgs = [ctx.cell(f, t, "本年新收", c) for c in ORG_COLS]
+        if person is not None and all(o is not None for o in orgs):
+            for o in orgs:
+                ctx.cite(o)
+            total = sum(o.value for o in orgs)
+            formula = "+".join(fmt(o.value) for o in orgs) + f"={fmt(total)}"
+            ctx.compute("法人或其他组织申请", formula, total)
+            s += f"，其中自然人{show(person)}、法人或其他组织{fmt(total)}件（{formula}）[{ctx.cite(person)}]"
+        prev = ctx.num(f, t, "上年结转", "总计")
+        if prev:
+            s += f"；上年结转{prev}"
+        paras.append(s + "。")
+        tot = ctx.cell(f, t, "总计", "总计")
+        groups = _outcome_groups(ctx, f)
+        bits = []
+        for g, cs in groups.items():
+            gv = sum(c.value for c in cs)
+            composition[g].append(gv)
+            nz = [c for c in cs if c.value]
+            if not nz:
+                continue
+            if len(cs) == 1:
+                b = f"{g}{show(cs[0])}[{ctx.cite(cs[0])}]"
+            else:
+                inner = "，".join(f"{c.row.split('-', 1)[1]}{show(c)}[{ctx.cite(c)}]" for c in nz)
+                if len(nz) > 1:
+                    formula = "+".join(fmt(c.value) for c in nz) + f"={fmt(gv)}"
+                    ctx.compute(f"{g}合计", formula, gv)
+                    inner += f"；{formula}"
+                b = f"{g}{fmt(gv)}件（{inner}）"
+            if tot is not None:
+                b += f"，占{pct(ctx, gv, tot.value, g + '占比')}"
+            bits.append(b)
+        if tot is not None:
+            rest = f"；其余各类办理结果均为0件[{ctx.cite(tot)}]" if any(not any(c.value for c in cs) for cs in groups.values()) else ""
+            paras.append(f"{u.label}办理结果总计{show(tot)}[{ctx.cite(tot)}]：" + "；".join(bits) + rest + "。")
+        carry = ctx.num(f, t, "结转下年度继续办理", "总计")
+        if carry:
+            paras[-1] = paras[-1][:-1] + f"；结转下年度继续办理{carry}。"
+    if not ctx.single:
+        for y in ctx.years:
+            ranked = sorted([(c, u) for c, u in new_vals.values() if u.report.year == y], key=lambda x: -x[0].value)
+            if len(ranked) > 1:
+                paras.append(f"{y}年本年新收政府信息公开申请数量排名：" + " > ".join(
+                    f"{u.report.agency}{show(c)}[{ctx.cite(c)}]" for c, u in ranked) + "。")
+    for u0, u1 in (_pairs(units) if ctx.single else []):
+        for what, row in (("本年新收申请", "本年新收"), ("办理结果总计", "总计"), ("予以公开", "予以公开")):
+            c0, c1 = ctx.cell(u0.report.file, "依申请公开", row, "总计"), ctx.cell(u1.report.file, "依申请公开", row, "总计")
+            if c0 is not None and c1 is not None:
+                paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
+                                                   u1.label, c1.value, f"{show(c1)}[{ctx.cite(c1)}]"))
+    out = []
+    if new_vals:
+        order = list(new_vals.items())
+        if not ctx.single:
+            order.sort(key=lambda kv: -kv[1][0].value)
+        p = charts.bar_chart([k for k, _ in order], [v[0].value for _, v in order], "本年新收政府信息公开申请（件）",
+                             ctx.chart("new_applications"))
+        out.append(("本年新收政府信息公开申请", str(p)))
+        labels = [u.label for u in units if u.label in new_vals]
+        series = {g: v for g, v in composition.items() if any(v)}
+        if series and len(labels) == len(next(iter(series.values()))):
+            p = charts.stacked_chart(labels, series, "办理结果构成（件）", ctx.chart("outcomes"))
+            out.append(("办理结果构成", str(p)))
+    return {"title": "三、收到和处理政府信息公开申请情况", "paragraphs": paras, "charts": out}
+
+
+# ---------------------------------------------------------------- 四、行政复议和行政诉讼
+def review(ctx: Ctx, units: list[Unit]) -> dict:
+    paras, totals = [], {}
+    for u in units:
+        f, bits = u.report.file, []
+        for row in REVIEW_ROWS:
+            c = ctx.cell(f, "复议诉讼", row, "总计")
+            name = row.replace("-", "（") + ("）" if "-" in row else "")
+            if c is None:
+                bits.append(f"{name}报告未填写")
+                continue
+            detail = [x for x in (ctx.cell(f, "复议诉讼", row, col) for col in REVIEW_COLS) if x is not None and x.value]
+            for x in detail:
+                ctx.cite(x)
+            d = ("（" + "、".join(f"{x.column}{show(x)}" for x in detail) + "）") if detail else ""
+            bits.append(f"{name}{show(c)}{d}[{ctx.cite(c)}]")
+            totals[(u.label, row)] = c
+        paras.append(f"{u.label}，" + "；".join(bits) + "。")
+        a, b = totals.get((u.label, REVIEW_ROWS[1])), totals.get((u.label, REVIEW_ROWS[2]))
+        if a is not None and b is not None:
+            s = a.value + b.value
+            ctx.compute("行政诉讼合计", f"{fmt(a.value)}+{fmt(b.value)}={fmt(s)}", s)
+            paras[-1] = paras[-1][:-1] + f"；行政诉讼合计{fmt(s)}件（{fmt(a.value)}+{fmt(b.value)}={fmt(s)}）。"
+    for u0, u1 in (_pairs(units) if ctx.single else []):
+        c0, c1 = totals.get((u0.label, "行政复议")), totals.get((u1.label, "行政复议"))
+        if c0 is not None and c1 is not None:
+            paras.append("同比变化——" + change(ctx, "行政复议", u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
+                                               u1.label, c1.value, f"{show(c1)}[{ctx.cite(c1)}]"))
+    return {"title": "四、政府信息公开行政复议、行政诉讼情况", "paragraphs": paras}
+
+
+# ---------------------------------------------------------------- 五、存在的问题及改进
+def problems(ctx: Ctx, units: list[Unit]) -> dict:
+    paras = []
+    per = 3 if ctx.single else 2
+    for u in units:
+        qs: list[Quote] = part_quotes(ctx.library, u.report, 5)
+        pick = [q for q in qs if PROBLEM_WORDS.search(q.text)][:per] or qs[:per]
+        if not pick:
+            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}第五部分（存在的主要问题及改进情况）未找到。")
+            continue
+        paras.append(f"{u.label}报告原文：" + "".join(f"“{_trim(q.text)}”[{ctx.book.quote(q)}]" for q in pick))
+    return {"title": "五、存在的主要问题及改进情况", "paragraphs": paras}
+
+
+# ---------------------------------------------------------------- 六、数据核验提示
+def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> dict:
+    label = {u.report.file: u.label for u in units}
+    title = {u.report.file: report_title(u.report.agency, u.report.year) for u in units}
+    paras = []
+    for x in found:
+        kind = "跨年衔接" if x.rule == "chain" else ("文表不一致" if x.rule == "conflict" else STATUS_CN.get(x.status, x.status))
+        paras.append(f"【{kind}】{title.get(x.file, x.file)}：{x.message}")
+    for c in ctx.used:
+        if c.uncertain:
+            paras.append(f"【读数存疑】{title.get(c.file, c.file)} {c.table}表“{c.row}/{c.column}”的读数标记为不确定，请核对原文。")
+    for u0, u1 in (_pairs(units) if ctx.single else []):
+        a = ctx.cell(u0.report.file, "依申请公开", "结转下年度继续办理", "总计")
+        b = ctx.cell(u1.report.file, "依申请公开", "上年结转", "总计")
+        if a is not None and b is not None:
+            same = "一致" if a.value == b.value else "不一致，请核对"
+            paras.append(f"【衔接核对】{u0.label}结转下年度继续办理{show(a)}[{ctx.cite(a)}]，"
+                         f"{u1.label}上年结转{show(b)}[{ctx.cite(b)}]，两者{same}。")
+    if not found:
+        if passed:
+            ctx.compute("通过的核验项数", f"{passed}", passed)
+            paras.insert(0, f"资料库对这些报告的{passed}项勾稽关系核验均已通过，未发现需要提示的问题。")
+        else:
+            paras.insert(0, "资料库中没有这些报告的核验记录（重新入库即可运行核验）。")
+    paras += [f"【说明】{n}" for n in ctx.notes]
+    return {"title": "六、数据核验提示", "paragraphs": paras}
