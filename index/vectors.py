@@ -64,12 +64,13 @@ def chroma_client(store_dir: Path | str, url: Optional[str] = None):
 class ChromaVectors:
     """Chroma collection `collection` holding one vector per chunk."""
 
-    def __init__(self, store_dir: Path | str, embedder, collection: str = "reports", url: Optional[str] = None):
+    def __init__(self, store_dir: Path | str, embedder, collection: Optional[str] = None, url: Optional[str] = None):
         from index.embed import ChromaEmbeddingFunction
 
         self.embedder = embedder
         self.client = chroma_client(store_dir, url)
-        self.name = collection
+        # one server can hold several libraries: ASSISTANT_CHROMA_COLLECTION tells them apart
+        self.name = collection or os.environ.get("ASSISTANT_CHROMA_COLLECTION") or "reports"
         self.collection = self.client.get_or_create_collection(
             collection, embedding_function=ChromaEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}})

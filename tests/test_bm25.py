@@ -1,0 +1,42 @@
+"""jieba + rank-bm25 with the domain dictionary; persistence and staleness."""
+from index.bm25 import BM25Index, load_or_build, tokenize
+
+ROWS = [("a", "山东省人社厅 2019 依申请公开 本年新收 总计 159"),
+        ("b", "政府信息公开行政复议情况：结果维持2件，结果纠正0件。"),
+        ("c", "主动公开规范性文件12件，对外公开总数量35件。"),
+        ("d", "不予公开：属于国家秘密1件。")]
+
+
+def test_domain_terms_stay_whole_tokens():
+    toks = tokenize("本年度依申请公开的行政复议与行政诉讼，不予公开１件，规范性文件。")
+    for term in ("依申请公开", "行政复议", "行政诉讼", "不予公开", "规范性文件"):
+        assert term in toks
+    assert "1" in toks  # full-width digits folded
+    assert "，" not in toks and "。" not in toks
+
+
+def test_search_ranks_and_filters():
+    idx = BM25Index.build(ROWS, "v1")
+    assert idx.search("行政复议结果维持")[0][0] == "b"
+    assert idx.search("规范性文件有多少")[0][0] == "c"
+    assert [i for i, _ in idx.search("行政复议", allowed={"a", "c"})] == []
+    assert idx.search("。。。") == []
+    assert BM25Index.build([], "v0").search("行政复议") == []
+
+
+def test_persisted_and_rebuilt_when_stale(tmp_path):
+    path = tmp_path / "bm25.pkl"
+    calls = []
+
+    def rows():
+        calls.append(1)
+        return ROWS
+
+    first = load_or_build(path, "v1", rows)
+    again = load_or_build(path, "v1", rows)
+    assert len(calls) == 1 and again.ids == first.ids and path.exists()
+    load_or_build(path, "v2", rows)  # the manifest moved on
+    assert len(calls) == 2
+    path.write_bytes(b"garbage")  # a damaged file is rebuilt, not fatal
+    assert load_or_build(path, "v2", rows).search("国家秘密")[0][0] == "d"
+    assert len(calls) == 3
