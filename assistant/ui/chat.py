@@ -1,0 +1,206 @@
+"""Chat tab: streamed, cited answers; [n] opens the source panel; backend switch; copy; thumbs + comment.
+
+The conversation lives in a `turns` state (question, answer text, citations as dicts); the Chatbot is redrawn
+from it, so the message HTML (escaped answer + [n] links) never has to be parsed back.
+Clicking an inline [n] runs page script (layout.HEAD_JS) that writes "turn:n" into a hidden textbox and
+clicks a hidden button, which opens that citation in the panel.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+import gradio as gr
+
+from assistant.ui import render
+from assistant.ui.services import Services, friendly
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "2020年福建省人社厅新收政府信息公开申请多少件？",
+    "山东省人社厅2019年因“本机关不掌握相关政府信息”而无法提供的申请有几件？",
+    "江苏省人社厅2019年政府信息公开行政复议共多少件？其中结果维持的有多少件？",
+    "福建省人社厅2019年到2020年新收申请数量有什么变化？",
+    "福建省人社厅如何推进政策解读？",
+]
+ROUTES = {"table": "表格数据", "text": "正文段落", "both": "表格＋正文", "refuse": "资料库中无此数据"}
+
+
+def messages(turns: list[dict]) -> list[dict]:
+    out = []
+    for i, t in enumerate(turns):
+        out.append({"role": "user", "content": render.esc(t["question"])})
+        if t.get("done"):
+            body = render.answer_markdown(t["answer"], i, len(t.get("citations") or []))
+        else:
+            body = render.esc(t.get("answer") or "") + " ▌"
+        out.append({"role": "assistant", "content": body})
+    return out
+
+
+def plain_answer(t: dict) -> str:
+    """The answer with its sources spelled out, for pasting into a document."""
+    lines = [t["answer"].strip()]
+    if t.get("citations"):
+        lines.append("")
+        lines.append("出处：")
+        for c in t["citations"]:
+            lines.append(f"[{c['n']}] " + render.citation_text(
+                c.get("agency"), c.get("year"), c["file"], c.get("section"), c.get("line_start"), c.get("line_end"),
+                c.get("page"), c.get("quote") if c.get("kind") != "cell" else "", c.get("table"), c.get("row"),
+                c.get("column")))
+    return "\n".join(lines)
+
+
+def source_panel(svc: Services, c: Optional[dict]) -> str:
+    if not c:
+        return render.EMPTY_PANEL
+    try:
+        if c.get("kind") == "cell" and c.get("table"):
+            return render.table_panel(c, svc.facts(file=c["file"], table=c["table"]))
+        return render.passage_panel(c, svc.source_lines(c["file"]))
+    except Exception as e:
+        log.exception("source panel")
+        return f'<div class="nb-empty">无法显示原文：{render.esc(friendly(e))}</div>'
+
+
+def status_line(t: dict) -> str:
+    bits = [f"依据：{ROUTES.get(t.get('route'), t.get('route') or '')}"]
+    if t.get("llm"):
+        bits.append("模型：" + ("无（模板作答）" if t["llm"] == "none" else t["llm"]))
+    ms = (t.get("timings_ms") or {}).get("total")
+    if ms is not None:
+        bits.append(f"用时 {ms / 1000:.1f} 秒")
+    if t.get("unverified"):
+        bits.append("⚠ 未能核对的数字：" + "、".join(t["unverified"]))
+    notes = [c.get("message") for c in t.get("checks") or [] if c.get("status") in ("fail", "uncertain", "warning")
+             and c.get("message")]
+    out = " · ".join(bits)
+    if notes:
+        out += "\n\n" + "\n".join(f"> ⚠ {render.esc(n)}" for n in notes[:3])
+    return out
+
+
+def build_chat_tab(svc: Services) -> dict:
+    backends = svc.backends()
+    choices = [(label if ok else f"{label}（不可用）", kind) for kind, label, ok in backends]
+    turns = gr.State([])
+    cur_turn = gr.State(-1)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            backend = gr.Radio(choices, value=svc.default_backend(), label="回答方式", elem_id="chat-backend",
+                               info="无模型时直接用表格数值和原文句子作答；模型只负责组织语言，数字都经过核对。")
+            chatbot = gr.Chatbot(label="问答", height=460, elem_id="chat-bot", buttons=[],
+                                 placeholder="请提问，例如：2020年福建省人社厅新收政府信息公开申请多少件？",
+                                 feedback_options=("Like", "Dislike"), sanitize_html=True, autoscroll=True)
+            with gr.Row():
+                msg = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=6, elem_id="chat-input",
+                                 max_length=500)
+                send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
+            gr.Examples(EXAMPLES, inputs=[msg], label="示例问题")
+            status = gr.Markdown(elem_id="chat-status")
+            with gr.Row():
+                copy = gr.Button("复制回答（含出处）", size="sm", elem_id="chat-copy")
+                clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
+            with gr.Accordion("对这条回答有意见？", open=False):
+                comment = gr.Textbox(label="意见（可选）", lines=2, elem_id="chat-comment",
+                                     placeholder="例如：数字不对、出处不准、希望补充…")
+                send_comment = gr.Button("提交意见", size="sm", elem_id="chat-comment-send")
+                comment_done = gr.Markdown()
+        with gr.Column(scale=2, min_width=340):
+            gr.Markdown("#### 原文出处")
+            cite_list = gr.Radio([], label="本条回答的引用", elem_id="cite-list", type="value")
+            panel = gr.HTML(render.EMPTY_PANEL, elem_id="cite-panel")
+    plain = gr.Textbox(visible="hidden", elem_id="chat-plain")
+    cite_target = gr.Textbox(visible="hidden", elem_id="nb-cite-target")
+    cite_go = gr.Button("open", visible="hidden", elem_id="nb-cite-go")
+
+    def _cite_choices(t):
+        return [(render.citation_choice(c), c["n"]) for c in t.get("citations") or []]
+
+    def respond(question, turns_v, kind):
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("请输入问题。")
+        history = [t["question"] for t in turns_v]
+        t = {"question": question, "answer": "", "citations": [], "done": False, "llm": kind}
+        turns_v = turns_v + [t]
+        yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "正在查找…", ""
+        try:
+            answer = None
+            for piece in svc.assistant(kind).ask_stream(question, history=history):
+                if isinstance(piece, str):
+                    t["answer"] += piece
+                    yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "正在作答…", ""
+                else:
+                    answer = piece
+        except Exception as e:
+            log.exception("ask %r", question)
+            t.update(answer=f"抱歉，这个问题没有答好：{friendly(e)}", done=True, route="error")
+            yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "", t["answer"]
+            return
+        d = answer.to_dict()
+        t.update(answer=answer.text, citations=d["citations"], done=True, route=d["route"], llm=d.get("llm"),
+                 checks=d.get("checks"), unverified=d.get("unverified_numbers"), timings_ms=d.get("timings_ms"))
+        i = len(turns_v) - 1
+        first = t["citations"][0] if t["citations"] else None
+        yield (messages(turns_v), "", turns_v, i,
+               gr.update(choices=_cite_choices(t), value=first["n"] if first else None),
+               source_panel(svc, first), status_line(t), plain_answer(t))
+
+    outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain]
+    send.click(respond, [msg, turns, backend], outs, api_name="chat")
+    msg.submit(respond, [msg, turns, backend], outs, api_visibility="undocumented")
+
+    def open_target(target, turns_v):
+        try:
+            ti, n = (int(x) for x in (target or "").split(":")[:2])
+            t = turns_v[ti]
+            c = next(c for c in t["citations"] if c["n"] == n)
+        except (ValueError, IndexError, StopIteration):
+            return gr.update(), gr.update(), gr.update()
+        return ti, gr.update(choices=_cite_choices(t), value=n), source_panel(svc, c)
+
+    cite_go.click(open_target, [cite_target, turns], [cur_turn, cite_list, panel], api_visibility="undocumented")
+
+    def pick(n, ti, turns_v):
+        if n is None or not (0 <= ti < len(turns_v)):
+            return gr.update()
+        c = next((c for c in turns_v[ti]["citations"] if c["n"] == n), None)
+        return source_panel(svc, c)
+
+    cite_list.input(pick, [cite_list, cur_turn, turns], [panel], api_visibility="undocumented")
+
+    def switch(kind):
+        ok = {k: a for k, _, a in svc.backends()}
+        if not ok.get(kind):
+            gr.Warning("这个回答方式在本机不可用（本地模型未组装或未配置服务器地址），已改用“无模型”。")
+            return "none"
+        return kind
+
+    backend.input(switch, [backend], [backend], api_visibility="undocumented")
+
+    def like(data: gr.LikeData, turns_v, kind):
+        ti = data.index[0] // 2 if isinstance(data.index, (list, tuple)) else int(data.index) // 2
+        t = turns_v[ti] if 0 <= ti < len(turns_v) else {}
+        svc.save_feedback({"type": "rating", "liked": data.liked, "turn": ti, "question": t.get("question"),
+                           "answer": t.get("answer"), "citations": t.get("citations"), "backend": kind})
+        gr.Info("谢谢反馈！可以在下方补充意见。")
+
+    chatbot.like(like, [turns, backend], None, api_visibility="undocumented")
+
+    def save_comment(text, turns_v, kind):
+        if not (text or "").strip():
+            raise gr.Error("请先填写意见。")
+        t = turns_v[-1] if turns_v else {}
+        svc.save_feedback({"type": "comment", "comment": text.strip(), "turn": len(turns_v) - 1,
+                           "question": t.get("question"), "answer": t.get("answer"), "backend": kind})
+        return "", "已保存，谢谢！"
+
+    send_comment.click(save_comment, [comment, turns, backend], [comment, comment_done], api_name="feedback")
+
+    copy.click(None, [plain], None, js="(t) => { window.nbCopy(t || ''); }")
+    clear.click(lambda: ([], [], -1, gr.update(choices=[], value=None), render.EMPTY_PANEL, "", ""), None,
+                [chatbot, turns, cur_turn, cite_list, panel, status, plain], api_visibility="undocumented")
+    return {"chatbot": chatbot, "msg": msg, "panel": panel}

@@ -1,0 +1,182 @@
+"""Data tab: the facts browser, a pivot across reports, charts, CSV/Excel export and the audit findings."""
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from assistant.ui import render
+from assistant.ui.services import AUDIT_LABELS, Services, friendly
+
+log = logging.getLogger(__name__)
+ALL = "全部"
+FACT_COLS = ["机关", "年度", "表", "行", "列", "数值", "原文", "行号", "页", "文件"]
+APPLY = ("依申请公开", "总计")  # table, column of the application counts
+# outcome groups for the stacked bars: the template's row prefixes
+OUTCOMES = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+
+
+def facts_frame(svc: Services, agency=None, year=None, table=None, row=None) -> pd.DataFrame:
+    rows = svc.facts(agency=None if agency == ALL else agency, year=None if year in (None, ALL) else int(year),
+                     table=None if table == ALL else table, row=None if row == ALL else row)
+    return pd.DataFrame([[f["agency"], f["year"], f["tbl"], f["row_name"], f["col_name"],
+                          f["value"], f.get("printed") or "", f.get("line"), f.get("page"), f["file"]]
+                         for f in rows], columns=FACT_COLS)
+
+
+def _label(agency, year) -> str:
+    return f"{_short(agency)} {year}"
+
+
+def _short(agency) -> str:
+    """Agency names are long; charts use a compact form (full names stay in tables and tooltips)."""
+    a = agency or "未识别"
+    for full, short in (("人力资源和社会保障厅", "人社厅"), ("人力资源和社会保障局", "人社局"), ("人民政府", "政府")):
+        a = a.replace(full, short)
+    return a
+
+
+def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计", table: str = "依申请公开") -> pd.DataFrame:
+    facts = svc.facts(table=table, row=row, column=column)
+    if not facts:
+        return pd.DataFrame([], columns=["机关"])
+    df = pd.DataFrame([(f["agency"] or "未识别", int(f["year"] or 0), f["value"]) for f in facts],
+                      columns=["机关", "年度", "数值"])
+    pv = df.pivot_table(index="机关", columns="年度", values="数值", aggfunc="sum")
+    pv.columns = [f"{c}年" for c in pv.columns]
+    return pv.reset_index()
+
+
+def applications_frame(svc: Services) -> pd.DataFrame:
+    facts = svc.facts(table=APPLY[0], row="本年新收", column=APPLY[1])
+    return pd.DataFrame([(str(f["year"]), _short(f["agency"]), f["value"] or 0) for f in facts],
+                        columns=["年度", "机关", "件数"])
+
+
+def outcomes_frame(svc: Services) -> pd.DataFrame:
+    facts = svc.facts(table=APPLY[0], column=APPLY[1])
+    rows = []
+    for f in facts:
+        group = f["row_name"].split("-")[0]
+        if group in OUTCOMES and f["value"]:
+            rows.append((_label(f["agency"], f["year"]), group, f["value"]))
+    df = pd.DataFrame(rows, columns=["报告", "办理结果", "件数"])
+    return df.groupby(["报告", "办理结果"], as_index=False)["件数"].sum() if len(df) else df
+
+
+def review_frame(svc: Services) -> pd.DataFrame:
+    rows = []
+    for f in svc.facts(table="复议诉讼", column="总计"):
+        kind = "行政复议" if f["row_name"].startswith("行政复议") else "行政诉讼"
+        rows.append((_label(f["agency"], f["year"]), kind, f["value"] or 0))
+    df = pd.DataFrame(rows, columns=["报告", "类别", "件数"])
+    return df.groupby(["报告", "类别"], as_index=False)["件数"].sum() if len(df) else df
+
+
+def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
+    rows = []
+    for c in svc.checks():
+        if only_problems and c["status"] == "pass":
+            continue
+        cells = []
+        try:
+            d = json.loads(c.get("json") or "{}")
+            for side in ("left", "right"):
+                for cell in (d.get(side) or {}).get("cells") or []:
+                    cells.append("／".join(cell))
+        except (ValueError, TypeError):
+            pass
+        rows.append([c.get("agency") or "", c.get("year") or "", AUDIT_LABELS.get(c["status"], c["status"]),
+                     c["rule"], c["message"], "；".join(cells[:4]), c["file"]])
+    return pd.DataFrame(rows, columns=["机关", "年度", "结果", "规则", "说明", "涉及单元格", "文件"])
+
+
+def export(df: pd.DataFrame, fmt: str) -> str:
+    out = Path(tempfile.mkdtemp(prefix="nianbao-export-")) / f"年报数据.{'xlsx' if fmt == 'xlsx' else 'csv'}"
+    if fmt == "xlsx":
+        df.to_excel(out, index=False)
+    else:
+        df.to_csv(out, index=False, encoding="utf-8-sig")  # BOM: Excel opens Chinese CSV correctly
+    return str(out)
+
+
+def build_data_tab(svc: Services) -> dict:
+    with gr.Tabs():
+        with gr.Tab("图表", id="charts"):
+            with gr.Row():
+                apps = gr.BarPlot(x="年度", y="件数", color="机关", title="本年新收政府信息公开申请（件）",
+                                  elem_id="chart-apps", height=300, x_label_angle=0)
+                rev = gr.BarPlot(x="报告", y="件数", color="类别", title="行政复议与行政诉讼（件）",
+                                 elem_id="chart-review", height=300, x_label_angle=-30)
+            mix = gr.BarPlot(x="报告", y="件数", color="办理结果", title="申请办理结果构成（件）",
+                             elem_id="chart-outcomes", height=320, x_label_angle=-30)
+            gr.Markdown("#### 年度对比表")
+            with gr.Row():
+                pv_row = gr.Dropdown(["本年新收", "上年结转", "予以公开", "部分公开", "总计", "结转下年度继续办理"],
+                                     value="本年新收", label="指标（依申请公开表，总计列）", allow_custom_value=True)
+            pivot = gr.Dataframe(interactive=False, elem_id="data-pivot", label="机关 × 年度")
+        with gr.Tab("数据明细", id="facts"):
+            with gr.Row():
+                f_agency = gr.Dropdown([ALL], value=ALL, label="机关")
+                f_year = gr.Dropdown([ALL], value=ALL, label="年度")
+                f_table = gr.Dropdown([ALL, "主动公开", "依申请公开", "复议诉讼"], value=ALL, label="表")
+                f_row = gr.Dropdown([ALL], value=ALL, label="行", allow_custom_value=True)
+            facts = gr.Dataframe(interactive=False, elem_id="data-facts", wrap=True, max_height=420)
+            with gr.Row():
+                csv_btn = gr.DownloadButton("导出 CSV", elem_id="data-csv")
+                xlsx_btn = gr.DownloadButton("导出 Excel", elem_id="data-xlsx")
+        with gr.Tab("核对发现", id="audit"):
+            gr.Markdown("表内与跨年度核对中不一致或存疑的地方；点击一行查看涉及的表格单元格。")
+            findings = gr.Dataframe(interactive=False, elem_id="data-findings", wrap=True, max_height=360)
+            finding_panel = gr.HTML()
+
+    def load_all(row_name="本年新收"):
+        try:
+            return (applications_frame(svc), review_frame(svc), outcomes_frame(svc), pivot_frame(svc, row_name),
+                    gr.update(choices=[ALL] + svc.agencies()), gr.update(choices=[ALL] + [str(y) for y in svc.years()]),
+                    findings_frame(svc))
+        except Exception as e:
+            log.exception("data tab")
+            raise gr.Error(friendly(e))
+
+    charts_out = [apps, rev, mix, pivot, f_agency, f_year, findings]
+    pv_row.change(lambda r: pivot_frame(svc, r), [pv_row], [pivot], api_name="pivot")
+
+    def filt(ag, yr, tb, rw):
+        df = facts_frame(svc, ag, yr, tb, rw)
+        rows = [ALL] + sorted({r for r in df["行"].tolist()}) if tb != ALL else [ALL]
+        return df, export(df, "csv"), export(df, "xlsx"), gr.update(choices=rows)
+
+    f_inputs = [f_agency, f_year, f_table, f_row]
+    f_outputs = [facts, csv_btn, xlsx_btn, f_row]
+    f_agency.change(filt, f_inputs, f_outputs, api_name="facts")
+    for comp in f_inputs[1:]:
+        comp.change(filt, f_inputs, f_outputs, api_visibility="undocumented")
+
+    def show_finding(evt: gr.SelectData, df):
+        try:
+            r = df.iloc[evt.index[0]]
+            file = r["文件"]
+            cells = [c.split("／") for c in (r["涉及单元格"] or "").split("；") if c]
+            meta = svc.report(file) or {}
+            if not cells:
+                return f'<div class="nb-empty">{render.esc(r["说明"])}</div>'
+            t, row, col = cells[0][:3]
+            c = {"n": "!", "file": file, "agency": meta.get("agency"), "year": meta.get("year"), "kind": "cell",
+                 "table": t, "row": row, "column": col, "quote": ""}
+            facts_ = svc.facts(file=file, table=t)
+            f0 = next((f for f in facts_ if f["row_name"] == row and f["col_name"] == col), None)
+            if f0:
+                c.update(line_start=f0.get("line"), line_end=f0.get("line_end"), page=f0.get("page"),
+                         quote=f0.get("source_text") or "", value=f0.get("value"))
+            return f'<p>{render.esc(r["说明"])}</p>' + render.table_panel(c, facts_)
+        except Exception as e:
+            log.exception("finding")
+            return f'<div class="nb-empty">{render.esc(friendly(e))}</div>'
+
+    findings.select(show_finding, [findings], [finding_panel], api_visibility="undocumented")
+    return {"load": load_all, "outputs": charts_out, "facts_load": (filt, f_inputs, [facts, csv_btn, xlsx_btn, f_row])}

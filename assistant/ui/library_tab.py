@@ -1,0 +1,176 @@
+"""Library tab: the reports held, upload (several files, progress, per-file results), delete, re-ingest,
+and correcting inferred agency/year (which re-chunks the report and updates its facts)."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from assistant.ui import render
+from assistant.ui.services import AUDIT_LABELS, Services, friendly
+
+log = logging.getLogger(__name__)
+
+ALLOWED = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
+MAX_MB = int(os.environ.get("ASSISTANT_MAX_UPLOAD_MB", "30"))
+MAX_FILES = 20
+STATUS = {"ok": "✅ 已导入", "skipped": "⏭ 未变化，已跳过", "warning": "⚠ 已导入（有提示）", "error": "❌ 失败"}
+REPORT_COLS = ["文件", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数"]
+
+
+def reports_frame(svc: Services) -> pd.DataFrame:
+    rows = []
+    for r in svc.reports():
+        n_issues = int(r.get("n_fail") or 0) + int(r.get("n_uncertain") or 0)
+        rows.append([r["file"], r.get("agency") or "（未识别）", r.get("year") or "", r.get("level") or "",
+                     r.get("template") or "", r.get("n_chunks") or 0, r.get("n_facts") or 0,
+                     AUDIT_LABELS.get(r.get("audit_status"), r.get("audit_status") or "—"), n_issues])
+    return pd.DataFrame(rows, columns=REPORT_COLS)
+
+
+def audit_frame(svc: Services, file: str | None) -> pd.DataFrame:
+    cols = ["结果", "规则", "范围", "说明"]
+    if not file:
+        return pd.DataFrame([], columns=cols)
+    rows = [[AUDIT_LABELS.get(c["status"], c["status"]), c["rule"], c["scope"], c["message"]]
+            for c in svc.checks(file)]
+    rows.sort(key=lambda r: {"不一致": 0, "存疑": 1, "无法核验": 2, "通过": 3}.get(r[0], 4))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
+    """Files we accept, and a result row for each one refused (type, size) with what to do."""
+    ok, refused = [], []
+    if len(paths) > MAX_FILES:
+        raise gr.Error(f"一次最多上传 {MAX_FILES} 个文件，请分批上传。")
+    for p in paths:
+        name = Path(p).name
+        ext = Path(p).suffix.lower()
+        if ext not in ALLOWED:
+            refused.append([name, STATUS["error"], f"不支持的文件类型 {ext or '（无扩展名）'}；请上传 PDF、DOCX、TXT 或 HTML。", 0, 0])
+        elif os.path.getsize(p) > MAX_MB * 1024 * 1024:
+            refused.append([name, STATUS["error"], f"文件超过 {MAX_MB} MB；请压缩或拆分后再上传。", 0, 0])
+        elif os.path.getsize(p) == 0:
+            refused.append([name, STATUS["error"], "文件是空的。", 0, 0])
+        else:
+            ok.append(p)
+    return ok, refused
+
+
+def build_library_tab(svc: Services) -> dict:
+    gr.Markdown("资料库中的全部年报。上传新年报后会自动识别机关、年度和表格，并做表内核对。")
+    table = gr.Dataframe(reports_frame(svc) if svc.has_store() else pd.DataFrame([], columns=REPORT_COLS),
+                         interactive=False, elem_id="lib-table", wrap=True, label="年报列表")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
+            gr.Markdown("#### 上传年报")
+            files = gr.File(file_count="multiple", file_types=list(ALLOWED), label=f"PDF / DOCX / TXT / HTML，单个不超过 {MAX_MB} MB",
+                            elem_id="lib-upload", height=140)
+            upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import")
+            results = gr.Dataframe(pd.DataFrame([], columns=["文件", "结果", "说明", "分块", "数值"]),
+                                   interactive=False, label="导入结果", elem_id="lib-results", wrap=True)
+        with gr.Column(scale=1):
+            gr.Markdown("#### 管理选中的年报")
+            pick = gr.Dropdown(choices=[], label="年报（也可点击上方表格中的一行）", elem_id="lib-pick")
+            with gr.Row():
+                agency = gr.Textbox(label="机关全称（识别有误时修改）", elem_id="lib-agency", scale=3)
+                year = gr.Number(label="年度", precision=0, elem_id="lib-year", scale=1)
+            with gr.Row():
+                save_meta = gr.Button("保存修改", elem_id="lib-save")
+                reingest = gr.Button("重新解析", elem_id="lib-reingest")
+                delete = gr.Button("删除", variant="stop", elem_id="lib-delete")
+            op_msg = gr.Markdown(elem_id="lib-msg")
+            audit = gr.Dataframe(pd.DataFrame([], columns=["结果", "规则", "范围", "说明"]), interactive=False,
+                                 label="表内核对结果", elem_id="lib-audit", wrap=True)
+
+    def refresh(selected=None):
+        df = reports_frame(svc)
+        files_ = df["文件"].tolist()
+        sel = selected if selected in files_ else None
+        return df, gr.update(choices=files_, value=sel)
+
+    def do_upload(paths, progress=gr.Progress()):
+        if not paths:
+            raise gr.Error("请先选择要上传的文件。")
+        paths = [p if isinstance(p, str) else getattr(p, "name", str(p)) for p in paths]
+        ok, rows = check_upload(paths)
+        if ok:
+            progress(0, desc=f"正在导入 {len(ok)} 个文件…")
+
+            def cb(i, n, r=None):
+                progress(i / max(n, 1), desc=f"已处理 {i}/{n}：{getattr(r, 'file', '')}")
+
+            try:
+                for r in svc.ingest(ok, progress=cb):
+                    reason = r.reason or "；".join(w.get("message", "") for w in (r.warnings or [])[:3])
+                    rows.append([r.file, STATUS.get(r.status, r.status), reason, r.n_chunks, r.n_facts])
+            except Exception as e:
+                log.exception("upload")
+                raise gr.Error(friendly(e))
+        df, dd = refresh(Path(ok[-1]).name if len(ok) == 1 else None)
+        last = Path(ok[-1]).name if ok else None
+        return (pd.DataFrame(rows, columns=["文件", "结果", "说明", "分块", "数值"]), df, dd, audit_frame(svc, last),
+                None)
+
+    upload_btn.click(do_upload, [files], [results, table, pick, audit, files], api_name="upload")
+
+    def select(file):
+        r = svc.report(file) if file else None
+        if not r:
+            return "", None, audit_frame(svc, None), ""
+        return (r.get("agency") or "", r.get("year"), audit_frame(svc, file),
+                f"**{render.esc(r.get('agency') or file)} {r.get('year') or ''}年** · {render.esc(file)} · "
+                f"审核：{AUDIT_LABELS.get(r.get('audit_status'), '—')}")
+
+    pick.change(select, [pick], [agency, year, audit, op_msg], api_name="report_detail")
+
+    def row_clicked(evt: gr.SelectData, df):
+        try:
+            return df.iloc[evt.index[0]]["文件"]
+        except Exception:
+            return gr.update()
+
+    table.select(row_clicked, [table], [pick], api_visibility="undocumented")
+
+    def do_save(file, ag, yr):
+        if not file:
+            raise gr.Error("请先选择一份年报。")
+        try:
+            svc.update_metadata(file, agency=(ag or "").strip() or None, year=int(yr) if yr else None)
+        except Exception as e:
+            log.exception("update metadata")
+            raise gr.Error(friendly(e))
+        df, dd = refresh(file)
+        return df, dd, f"已更新 {file} 的机关/年度，分块与数值已同步。", audit_frame(svc, file)
+
+    save_meta.click(do_save, [pick, agency, year], [table, pick, op_msg, audit], api_name="update_metadata")
+
+    def do_reingest(file):
+        if not file:
+            raise gr.Error("请先选择一份年报。")
+        try:
+            r = svc.reingest(file)
+        except Exception as e:
+            log.exception("reingest")
+            raise gr.Error(friendly(e))
+        df, dd = refresh(file)
+        return df, dd, f"已重新解析 {file}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
+
+    reingest.click(do_reingest, [pick], [table, pick, op_msg, audit], api_name="reingest")
+
+    def do_delete(file):
+        if not file:
+            raise gr.Error("请先选择一份年报。")
+        try:
+            svc.delete(file)
+        except Exception as e:
+            log.exception("delete")
+            raise gr.Error(friendly(e))
+        df, dd = refresh(None)
+        return df, dd, f"已删除 {file}。", audit_frame(svc, None)
+
+    delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report")
+    return {"table": table, "pick": pick, "refresh": refresh}

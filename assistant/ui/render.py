@@ -1,0 +1,196 @@
+"""HTML and text the tabs show: answers with clickable [n], the source panel, search hits, citations.
+
+Everything taken from a report or a model is escaped here before it is put into HTML.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable, Optional
+
+_WS = re.compile(r"\s+")
+_CITE = re.compile(r"\[(\d{1,2})\]")
+
+
+def esc(s) -> str:
+    return html.escape("" if s is None else str(s))
+
+
+def fmt_value(v) -> str:
+    if v is None:
+        return "—"
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
+
+
+def report_title(agency: Optional[str], year: Optional[int], file: str = "") -> str:
+    if agency and year:
+        return f"《{agency}{year}年政府信息公开工作年度报告》"
+    if agency:
+        return f"《{agency}政府信息公开工作年度报告》"
+    return f"《{file}》"
+
+
+def split_section(section: Optional[str]) -> tuple[str, str]:
+    """'一、总体情况 > （一）…' -> ('一、总体情况', '（一）…')."""
+    parts = [p.strip() for p in (section or "").split(">") if p.strip()]
+    if not parts:
+        return "", ""
+    return parts[0], " > ".join(parts[1:])
+
+
+def where(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None) -> str:
+    lines = ""
+    if line_start:
+        lines = f"第{line_start}行" if not line_end or line_end == line_start else f"第{line_start}–{line_end}行"
+    return f"第{page}页{lines}" if page else lines
+
+
+def citation_text(agency, year, file, section, line_start, line_end=None, page=None, quote="",
+                  table=None, row=None, column=None) -> str:
+    """The reference staff paste into documents."""
+    part, sub = split_section(section)
+    bits = [report_title(agency, year, file)]
+    if table:
+        bits.append(f"“{table}”表 {row or ''}{'／' + column if column else ''}".strip())
+    if part:
+        bits.append(part)
+    if sub:
+        bits.append(sub)
+    loc = where(line_start, line_end, page)
+    if loc:
+        bits.append(loc)
+    q = _WS.sub(" ", quote or "").strip()
+    return "，".join(bits) + (f"：“{q}”" if q else "")
+
+
+# ---------------------------------------------------------------- chat
+def answer_markdown(text: str, turn: int, n_citations: int) -> str:
+    """Escape the answer, then turn [n] into links the page script routes to the source panel."""
+    out = esc(text)
+
+    def link(m):
+        n = int(m.group(1))
+        if 1 <= n <= n_citations:
+            return f'<a class="nb-cite" href="#" data-turn="{turn}" data-n="{n}">[{n}]</a>'
+        return m.group(0)
+
+    return _CITE.sub(link, out)
+
+
+def citation_choice(c: dict) -> str:
+    who = f"{c.get('agency') or c.get('file')} {c.get('year') or ''}年".strip()
+    if c.get("kind") == "cell":
+        what = f"{c.get('table')}：{c.get('row')}／{c.get('column')} = {fmt_value(c.get('value'))}"
+    else:
+        what = split_section(c.get("section"))[0] or "正文"
+    return f"[{c['n']}] {who} · {what} · {where(c.get('line_start'), c.get('line_end'), c.get('page'))}"
+
+
+def _highlight(text: str, needle: str) -> str:
+    """Escape `text` and wrap the first whitespace-insensitive occurrence of `needle` in <mark>."""
+    key = _WS.sub("", needle or "")
+    if not key:
+        return esc(text)
+    # map positions of the squashed text back to the original
+    pos = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squashed = "".join(text[i] for i in pos)
+    k = squashed.find(key)
+    if k < 0:
+        return esc(text)
+    a, b = pos[k], pos[k + len(key) - 1] + 1
+    return esc(text[:a]) + "<mark>" + esc(text[a:b]) + "</mark>" + esc(text[b:])
+
+
+def passage_panel(c: dict, lines: list[tuple[str, int, Optional[int]]], context: int = 4) -> str:
+    """The cited lines with the quoted span highlighted and a few lines around them."""
+    ls, le, page = c.get("line_start") or 0, c.get("line_end") or c.get("line_start") or 0, c.get("page")
+    idx = [i for i, (_, n, p) in enumerate(lines) if ls <= n <= le and (page is None or p is None or p == page)]
+    head = _panel_head(c)
+    if not idx:
+        return head + f'<blockquote class="nb-quote"><mark>{esc(c.get("quote"))}</mark></blockquote>' \
+               '<p class="nb-muted">（原文行未找到，仅显示引用的文字）</p>'
+    i0, i1 = max(0, idx[0] - context), min(len(lines), idx[-1] + 1 + context)
+    cited = "\n".join(lines[i][0] for i in idx)
+    marked = _highlight(cited, c.get("quote") or "")
+    if "<mark>" not in marked:  # quote normalised differently: mark the cited lines whole
+        marked = "<mark>" + esc(cited) + "</mark>"
+    rows = []
+    for i in range(i0, i1):
+        t, n, p = lines[i]
+        if i == idx[0]:
+            rows.append(f'<div class="nb-line nb-cited"><span class="nb-ln">{n}</span><span>{marked}</span></div>')
+        elif idx[0] < i <= idx[-1]:
+            continue
+        else:
+            rows.append(f'<div class="nb-line"><span class="nb-ln">{n}</span><span>{esc(t)}</span></div>')
+    return head + '<div class="nb-source">' + "".join(rows) + "</div>"
+
+
+def table_panel(c: dict, facts: list[dict]) -> str:
+    """The cited report's table with the cited cell highlighted, then the line the value was read from."""
+    head = _panel_head(c)
+    tbl = [f for f in facts if f.get("tbl") == c.get("table")]
+    if not tbl:
+        return head + f'<blockquote class="nb-quote"><mark>{esc(c.get("quote"))}</mark></blockquote>'
+    rows, cols = [], []
+    for f in tbl:
+        if f["row_name"] not in rows:
+            rows.append(f["row_name"])
+        if f["col_name"] not in cols:
+            cols.append(f["col_name"])
+    val = {(f["row_name"], f["col_name"]): f for f in tbl}
+    out = ['<div class="nb-table-wrap"><table class="nb-table"><thead><tr><th></th>']
+    out += [f"<th>{esc(col)}</th>" for col in cols]
+    out.append("</tr></thead><tbody>")
+    for r in rows:
+        hit_row = r == c.get("row")
+        out.append(f'<tr class="{"nb-hit-row" if hit_row else ""}"><th>{esc(r)}</th>')
+        for col in cols:
+            f = val.get((r, col))
+            shown = "" if f is None else (f.get("printed") if f.get("printed") not in (None, "") else fmt_value(f.get("value")))
+            cls = "nb-hit" if hit_row and col == c.get("column") else ""
+            out.append(f'<td class="{cls}">{esc(shown)}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    src = c.get("quote") or ""
+    out.append(f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page")))}）：</p>'
+               f'<blockquote class="nb-quote">{_highlight(src, fmt_value(c.get("value")))}</blockquote>')
+    return head + "".join(out)
+
+
+def _panel_head(c: dict) -> str:
+    part, sub = split_section(c.get("section"))
+    meta = [f"<b>{esc(c.get('agency') or '未识别机关')}</b>", f"{esc(c.get('year') or '?')} 年"]
+    if c.get("kind") == "cell":
+        meta.append(f"表：{esc(c.get('table'))} · {esc(c.get('row'))} · {esc(c.get('column'))}")
+    if part:
+        meta.append(esc(part + (" > " + sub if sub else "")))
+    meta.append(esc(where(c.get("line_start"), c.get("line_end"), c.get("page"))))
+    return (f'<div class="nb-panel-head"><span class="nb-badge">[{esc(c.get("n"))}]</span> '
+            + " · ".join(m for m in meta if m) + f'<div class="nb-muted">{esc(c.get("file"))}</div></div>')
+
+
+EMPTY_PANEL = ('<div class="nb-empty">点击回答中的 <b>[1]</b>、<b>[2]</b> 等引用编号，'
+               '这里会显示原文段落或表格，并高亮被引用的内容。</div>')
+
+
+# ---------------------------------------------------------------- search
+def hits_html(hits: Iterable[dict], query: str) -> str:
+    hits = list(hits)
+    if not hits:
+        return f'<div class="nb-empty">没有找到包含“{esc(query)}”的段落。可以换个说法，或去掉机关/年度筛选。</div>'
+    out = []
+    for i, h in enumerate(hits):
+        kind = {"exact": "完全匹配", "words": "包含全部词语", "related": "相关"}.get(h["match"], "")
+        out.append(
+            f'<div class="nb-hit-card" data-i="{i}">'
+            f'<div class="nb-hit-meta"><span class="nb-badge">{esc(kind)}</span> '
+            f'<b>{esc(h.get("agency") or h["file"])}</b> {esc(h.get("year") or "")}年 · '
+            f'{esc(h.get("section") or "")} · {esc(where(h.get("line_start"), h.get("line_end"), h.get("page")))}</div>'
+            f'<div class="nb-hit-text">{h["html"]}</div>'
+            f'<button class="nb-copy" data-cite="{esc(h["citation"])}">复制引用</button></div>')
+    return "".join(out)

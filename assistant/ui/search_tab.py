@@ -1,0 +1,177 @@
+"""Search tab: find every passage holding a word, phrase or number, for citation lookup.
+
+Literal matching first (whitespace-insensitive, because PDF and Word text breaks lines inside phrases):
+exact phrase hits, then passages holding all the words, then BM25-related passages when literal hits are few.
+Each hit is located in the report's source lines so the citation names the exact line(s).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Optional
+
+import gradio as gr
+
+from assistant.ui import render
+from assistant.ui.services import Services, friendly
+
+log = logging.getLogger(__name__)
+_WS = re.compile(r"\s+")
+ALL = "全部"
+
+
+def _squash_map(lines: list[tuple[str, int, Optional[int]]]):
+    """Squashed text of consecutive lines and, per character, the index of the line it came from."""
+    chars, owner = [], []
+    for i, (t, _, _) in enumerate(lines):
+        for ch in t:
+            if not ch.isspace():
+                chars.append(ch)
+                owner.append(i)
+    return "".join(chars), owner
+
+
+def _locate(lines, key: str):
+    """All (first_line_idx, last_line_idx) where the squashed `key` occurs in `lines`."""
+    text, owner = _squash_map(lines)
+    out, start = [], 0
+    while key:
+        k = text.find(key, start)
+        if k < 0:
+            break
+        out.append((owner[k], owner[k + len(key) - 1]))
+        start = k + len(key)
+    return out
+
+
+def find_passages(svc: Services, query: str, agency: Optional[str] = None, year: Optional[int] = None,
+                  limit: int = 50) -> list[dict]:
+    """Hits as dicts: file, agency, year, section, line_start, line_end, page, quote, match, html, citation."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    terms = [t for t in _WS.split(query) if t]
+    phrase = "".join(terms)
+    chunks = svc.chunks(agency=None if agency in (None, "", ALL) else agency,
+                        year=None if year in (None, "", ALL) else int(year))
+    lines_cache: dict[str, list] = {}
+    hits, seen = [], set()
+
+    def lines_of(file):
+        if file not in lines_cache:
+            try:
+                lines_cache[file] = svc.source_lines(file)
+            except Exception:
+                log.exception("source lines of %s", file)
+                lines_cache[file] = []
+        return lines_cache[file]
+
+    def add(ch, match, key, highlight_terms):
+        lines = lines_of(ch["file"])
+        rng = [ln for ln in lines if ch["line_start"] <= ln[1] <= ch["line_end"]
+               and (ch.get("page") is None or ln[2] is None or ch["page"] <= ln[2] <= (ch.get("page_end") or ch["page"]))]
+        spans = _locate(rng, key) if key and rng else []
+        if spans:
+            for a, b in spans:
+                sel = rng[a:b + 1]
+                k = (ch["file"], sel[0][1], sel[-1][1], sel[0][2])
+                if k in seen:
+                    continue
+                seen.add(k)
+                quote = "".join(t.strip() for t, _, _ in sel)
+                ctx_lines = rng[max(0, a - 1):b + 2]
+                ctx = "".join(t.strip() for t, _, _ in ctx_lines)
+                hits.append(_hit(ch, match, sel[0][1], sel[-1][1], sel[0][2], quote, ctx, highlight_terms))
+        else:
+            k = (ch["file"], ch["line_start"], ch["line_end"], ch.get("page"))
+            if k in seen:
+                return
+            seen.add(k)
+            text = ch["text"]
+            hits.append(_hit(ch, match, ch["line_start"], ch["line_end"], ch.get("page"), text[:160], text,
+                             highlight_terms))
+
+    squashed = {c["id"]: _WS.sub("", c["text"]) for c in chunks}
+    # text passages before table-row chunks: the row chunks repeat what the source table line already says
+    ordered = sorted(chunks, key=lambda c: (c["kind"] != "text",))
+    for ch in ordered:
+        if phrase in squashed[ch["id"]]:
+            add(ch, "exact", phrase, [phrase])
+    if len(terms) > 1:
+        for ch in ordered:
+            s = squashed[ch["id"]]
+            if phrase not in s and all(t in s for t in terms):
+                add(ch, "words", None, terms)
+    if len(hits) < 5:
+        for ch in _related(svc, query, chunks, exclude={h["chunk"] for h in hits}):
+            add(ch, "related", None, terms)
+    return hits[:limit]
+
+
+def _related(svc: Services, query: str, chunks: list[dict], exclude: set[str], k: int = 5) -> list[dict]:
+    try:
+        from index.bm25 import BM25Index
+
+        idx = BM25Index.load(svc.paths.bm25)
+        if idx is None:
+            return []
+        by_id = {c["id"]: c for c in chunks}
+        found = idx.search(query, k=k + len(exclude), allowed=set(by_id) - exclude)
+        return [by_id[i] for i, _ in found if i in by_id][:k]
+    except Exception:
+        log.exception("bm25 related search")
+        return []
+
+
+def _hit(ch, match, ls, le, page, quote, ctx, terms) -> dict:
+    html = render.esc(ctx)
+    for t in sorted(set(terms), key=len, reverse=True):
+        html = render._highlight(ctx, t) if len(terms) == 1 else _mark_all(html, t)
+    return {
+        "chunk": ch["id"], "file": ch["file"], "agency": ch.get("agency"), "year": ch.get("year"),
+        "section": ch.get("section"), "line_start": ls, "line_end": le, "page": page, "quote": quote,
+        "match": match, "html": html,
+        "citation": render.citation_text(ch.get("agency"), ch.get("year"), ch["file"], ch.get("section"), ls, le,
+                                         page, quote),
+    }
+
+
+def _mark_all(escaped_html: str, term: str) -> str:
+    t = render.esc(term)
+    return escaped_html.replace(t, f"<mark>{t}</mark>") if t else escaped_html
+
+
+# ---------------------------------------------------------------- the tab
+def build_search_tab(svc: Services) -> dict:
+    gr.Markdown("输入词语、短语或数字，查找全部年报中的原文段落；点击“复制引用”得到可直接粘贴到公文中的引用格式。")
+    with gr.Row():
+        q = gr.Textbox(label="查找内容", placeholder="例如：人社福精灵、依申请公开、68", scale=4, elem_id="search-q")
+        agency = gr.Dropdown(label="机关", choices=[ALL], value=ALL, scale=2, elem_id="search-agency")
+        year = gr.Dropdown(label="年度", choices=[ALL], value=ALL, scale=1, elem_id="search-year")
+        btn = gr.Button("搜索", variant="primary", scale=1, elem_id="search-btn")
+    summary = gr.Markdown(elem_id="search-summary")
+    cite_box = gr.Textbox(label="引用格式（点击结果中的“复制引用”，或用右侧按钮复制）", interactive=False, buttons=["copy"], elem_id="search-cite-box", lines=2)
+    results = gr.HTML(elem_id="search-results")
+    hits_state = gr.JSON(visible=False)
+
+    def run(query, ag, yr):
+        try:
+            hits = find_passages(svc, query, ag, None if yr in (None, "", ALL) else int(yr))
+        except Exception as e:
+            log.exception("search")
+            raise gr.Error(friendly(e))
+        n_exact = sum(h["match"] == "exact" for h in hits)
+        msg = f"找到 **{len(hits)}** 处（完全匹配 {n_exact} 处）" if query else ""
+        first = hits[0]["citation"] if hits else ""
+        public = [{k: v for k, v in h.items() if k != "html"} for h in hits]
+        return msg, render.hits_html(hits, query or ""), first, public
+
+    outs = [summary, results, cite_box, hits_state]
+    btn.click(run, [q, agency, year], outs, api_name="search")
+    q.submit(run, [q, agency, year], outs, api_visibility="undocumented")
+    return {"query": q, "agency": agency, "year": year, "results": results}
+
+
+def refresh_filters(svc: Services):
+    return (gr.update(choices=[ALL] + svc.agencies()),
+            gr.update(choices=[ALL] + [str(y) for y in svc.years()]))

@@ -1,0 +1,290 @@
+"""What the tabs need from the library, the ingestor and the assistant, in one place.
+
+The tabs only lay out components and call these methods; the read/write modules (index.library,
+index.pipeline, assistant.answer) are imported lazily so the page can open (and show a clear message)
+even while a heavy part is still loading or missing. Reads go through `Library.sql` over the schema fixed in
+index/db.py, so the UI does not depend on the shape of the Library's convenience records.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from index.config import SAMPLE_DIR, StorePaths, store_dir as resolve_store
+from index.errors import AssistantError, ConfigError
+
+log = logging.getLogger(__name__)
+
+AUDIT_LABELS = {"pass": "通过", "fail": "不一致", "uncertain": "存疑", "not_assessable": "无法核验", None: "—"}
+
+# Backends the chat offers; `auto` is resolved by assistant.llm.
+BACKEND_LABELS = {"none": "无模型（模板作答）", "local": "本地模型 Qwen2.5-0.5B", "openai": "服务器模型（OpenAI 兼容）"}
+
+
+class UserError(AssistantError):
+    """A problem to show to the user as a friendly message (never a stack trace)."""
+
+
+def _dicts(rows) -> list[dict]:
+    out = []
+    for r in rows or []:
+        if isinstance(r, dict):
+            out.append(r)
+        else:
+            try:
+                out.append(dict(r))  # sqlite3.Row
+            except (TypeError, ValueError):
+                out.append({str(i): v for i, v in enumerate(r)})
+    return out
+
+
+class Services:
+    """One per app process. Cheap to build; heavy parts load on first use (or in `warm_up`)."""
+
+    def __init__(self, store_dir: Optional[str | Path] = None, llm: str = "auto"):
+        self.store_dir = resolve_store(store_dir)
+        self.paths = StorePaths(self.store_dir)
+        self.default_llm = llm
+        self._library = None
+        self._ingestor = None
+        self._assistants: dict[str, Any] = {}
+        self._lock = threading.RLock()
+        self.first_run_status: dict[str, Any] = {"state": "idle", "done": 0, "total": 0, "message": ""}
+
+    # ------------------------------------------------------------ parts
+    def library(self):
+        with self._lock:
+            if self._library is None:
+                from index.library import Library
+
+                self._library = Library(self.store_dir)
+            return self._library
+
+    def ingestor(self):
+        with self._lock:
+            if self._ingestor is None:
+                from index.pipeline import Ingestor
+
+                self._ingestor = Ingestor(self.store_dir)
+            return self._ingestor
+
+    def assistant(self, kind: Optional[str] = None):
+        kind = kind or self.default_llm
+        with self._lock:
+            if kind not in self._assistants:
+                from assistant.answer import Assistant
+
+                self._assistants[kind] = Assistant(store_dir=self.store_dir, llm=kind)
+            return self._assistants[kind]
+
+    def warm_up(self, kind: Optional[str] = None) -> None:
+        a = self.assistant(kind)
+        if hasattr(a, "warm_up"):
+            a.warm_up()
+
+    def changed(self) -> None:
+        """After a write the read side must see the new reports (BM25/vector indexes are rebuilt lazily)."""
+        with self._lock:
+            self._assistants.clear()
+            lib = self._library
+            if lib is not None and hasattr(lib, "refresh"):
+                lib.refresh()
+
+    # ------------------------------------------------------------ reads
+    def rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        return _dicts(self.library().sql(sql, tuple(params)))
+
+    def has_store(self) -> bool:
+        return self.paths.db.exists()
+
+    def count_reports(self) -> int:
+        if not self.has_store():
+            return 0
+        try:
+            return int(self.rows("SELECT COUNT(*) AS n FROM reports")[0]["n"])
+        except Exception:  # a store being created by another process
+            log.exception("count reports")
+            return 0
+
+    def reports(self) -> list[dict]:
+        if not self.has_store():
+            return []
+        return self.rows(
+            "SELECT r.file, r.agency, r.region, r.level, r.year, r.template, r.format, r.n_chunks, r.n_facts, "
+            "r.audit_status, r.warnings_json, r.ingested_at, "
+            "(SELECT COUNT(*) FROM checks c WHERE c.file = r.file AND c.status = 'fail') AS n_fail, "
+            "(SELECT COUNT(*) FROM checks c WHERE c.file = r.file AND c.status = 'uncertain') AS n_uncertain "
+            "FROM reports r ORDER BY r.agency, r.year, r.file")
+
+    def report(self, file: str) -> Optional[dict]:
+        rows = self.rows("SELECT * FROM reports WHERE file = ?", (file,))
+        return rows[0] if rows else None
+
+    def agencies(self) -> list[str]:
+        if not self.has_store():
+            return []
+        return [r["agency"] for r in self.rows(
+            "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL ORDER BY agency")]
+
+    def years(self) -> list[int]:
+        if not self.has_store():
+            return []
+        return [int(r["year"]) for r in self.rows(
+            "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
+
+    def checks(self, file: Optional[str] = None) -> list[dict]:
+        sql = ("SELECT c.file, r.agency, r.year, c.rule, c.scope, c.status, c.message, c.difference, c.other_file, "
+               "c.json FROM checks c LEFT JOIN reports r ON r.file = c.file")
+        if file:
+            return self.rows(sql + " WHERE c.file = ? ORDER BY c.id", (file,))
+        return self.rows(sql + " ORDER BY r.agency, r.year, c.id")
+
+    def facts(self, file: Optional[str] = None, agency: Optional[str] = None, year: Optional[int] = None,
+              table: Optional[str] = None, row: Optional[str] = None, column: Optional[str] = None) -> list[dict]:
+        where, params = [], []
+        for col, val in (("f.file", file), ("r.agency", agency), ("r.year", year), ("f.tbl", table),
+                         ("f.row_name", row), ("f.col_name", column)):
+            if val not in (None, "", "全部"):
+                where.append(f"{col} = ?")
+                params.append(val)
+        sql = ("SELECT r.agency, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, f.unit, f.printed, "
+               "f.uncertain, f.line, f.line_end, f.page, f.cell_ref, f.source_text, f.file, f.template "
+               "FROM facts f JOIN reports r ON r.file = f.file")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY r.agency, r.year, f.id"
+        return self.rows(sql, tuple(params))
+
+    def chunks(self, agency: Optional[str] = None, year: Optional[int] = None) -> list[dict]:
+        where, params = [], []
+        if agency:
+            where.append("r.agency = ?")
+            params.append(agency)
+        if year:
+            where.append("r.year = ?")
+            params.append(int(year))
+        sql = ("SELECT c.id, c.file, c.ord, c.kind, c.section, c.line_start, c.line_end, c.page, c.page_end, "
+               "c.text, r.agency, r.year FROM chunks c JOIN reports r ON r.file = c.file")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.rows(sql + " ORDER BY r.agency, r.year, c.file, c.ord", tuple(params))
+
+    def source_lines(self, file: str) -> list[tuple[str, int, Optional[int]]]:
+        """(text, line, page) for every line of a stored report, as the library keeps them."""
+        src = self.library().source_lines(file) or []
+        out = []
+        for i, ln in enumerate(src):
+            if isinstance(ln, str):
+                out.append((ln, i + 1, None))
+            elif isinstance(ln, dict):
+                out.append((ln.get("text", ""), int(ln.get("line", i + 1)), ln.get("page")))
+            elif isinstance(ln, (tuple, list)):
+                out.append((str(ln[0]), int(ln[1]) if len(ln) > 1 else i + 1, ln[2] if len(ln) > 2 else None))
+            else:
+                out.append((ln.text, int(ln.line), getattr(ln, "page", None)))
+        return out
+
+    # ------------------------------------------------------------ writes
+    def ingest(self, paths: list[str], progress: Optional[Callable] = None) -> list:
+        with self._lock:
+            results = self.ingestor().ingest([str(p) for p in paths], progress=progress)
+            self.changed()
+            return results
+
+    def delete(self, file: str) -> None:
+        with self._lock:
+            self.ingestor().delete(file)
+            self.changed()
+
+    def reingest(self, file: str):
+        with self._lock:
+            r = self.ingestor().reingest(file)
+            self.changed()
+            return r
+
+    def update_metadata(self, file: str, agency: Optional[str] = None, year: Optional[int] = None):
+        with self._lock:
+            r = self.ingestor().update_metadata(file, agency=agency or None, year=year or None)
+            self.changed()
+            return r
+
+    def ingest_samples_if_empty(self, progress: Optional[Callable] = None) -> bool:
+        """First run: an empty store gets the bundled sample corpus. Returns True when it ingested."""
+        if self.count_reports() > 0:
+            self.first_run_status.update(state="done")
+            return False
+        files = sorted(p for p in SAMPLE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
+        st = self.first_run_status
+        st.update(state="running", done=0, total=len(files), message="正在导入示例年报…")
+
+        def _progress(*args, **kw):
+            # The ingestor reports (done, total, file) or (fraction, message); keep what we can read.
+            nums = [a for a in args if isinstance(a, (int, float))]
+            if len(nums) >= 2 and nums[1]:
+                st.update(done=int(nums[0]), total=int(nums[1]))
+            names = [a for a in args if isinstance(a, str)]
+            if names:
+                st["message"] = f"正在导入 {names[0]}"
+            if progress:
+                progress(*args, **kw)
+
+        try:
+            self.ingest([str(p) for p in files], progress=_progress)
+            st.update(state="done", done=len(files), message=f"已导入 {len(files)} 份示例年报")
+        except Exception as e:  # shown in the page; the log keeps the trace
+            log.exception("first-run ingest")
+            st.update(state="error", message=f"导入示例年报失败：{e}")
+        return True
+
+    # ------------------------------------------------------------ chat backends
+    def backends(self) -> list[tuple[str, str, bool]]:
+        """(kind, label, available) for the backend switch."""
+        avail: set[str] = {"none"}
+        try:
+            from assistant.llm import available_backends  # provided by the answers engineer
+
+            avail |= set(available_backends())
+        except ImportError:
+            import os
+
+            if os.environ.get("ASSISTANT_OPENAI_BASE_URL"):
+                avail.add("openai")
+            try:
+                from assistant import llm_local
+
+                if llm_local.available():
+                    avail.add("local")
+            except Exception:
+                pass
+        return [(k, BACKEND_LABELS[k], k in avail) for k in ("none", "local", "openai")]
+
+    def default_backend(self) -> str:
+        if self.default_llm in ("none", "local", "openai"):
+            return self.default_llm
+        avail = [k for k, _, ok in self.backends() if ok]
+        for k in ("openai", "local"):
+            if k in avail:
+                return k
+        return "none"
+
+    # ------------------------------------------------------------ feedback
+    def save_feedback(self, record: dict) -> Path:
+        """Append one feedback record (thumbs, comment, the answer and its citations) for later review."""
+        rec = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S"), **record}
+        self.paths.feedback.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.paths.feedback, "a", encoding="utf-8") as f:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return self.paths.feedback
+
+
+def friendly(e: BaseException) -> str:
+    """A message for the page: our own errors say what to do; anything else is logged, not shown."""
+    if isinstance(e, (AssistantError, ConfigError)):
+        return str(e)
+    if isinstance(e, (ImportError, ModuleNotFoundError)):
+        return "该功能所需的组件尚未安装或仍在构建中，请稍后再试（详细信息见服务器日志）。"
+    return "处理时出错了，请重试；如果问题持续，请联系管理员查看服务器日志。"
