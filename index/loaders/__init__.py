@@ -1,0 +1,82 @@
+"""`load(path) -> Document`: read a report file into Lines with a map back to the source.
+
+Dispatch is by content first, extension second: a PDF renamed .txt is still read as a PDF (with a warning),
+and a picture renamed .txt is refused as binary instead of being decoded into garbage. Every refusal is an
+IngestError naming the file, the problem and what to do, in Chinese with the English in brackets.
+
+Supported: .txt .md (UTF-8, UTF-8 BOM, UTF-16 BOM, GBK/GB18030, Big5 with a warning), .pdf (text layer),
+.docx, .html/.htm. See each module for how Line.line is numbered.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from index.errors import IngestError
+from index.records import Document, Warning
+
+from .normalize import sniff
+
+SUPPORTED = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx",
+             ".html": "html", ".htm": "html", ".xhtml": "html"}
+_ADVICE = {".doc": "请用 Word 另存为 .docx", ".wps": "请另存为 .docx", ".xls": "表格文件不是年度报告全文",
+           ".xlsx": "表格文件不是年度报告全文", ".ofd": "请导出为 PDF", ".rtf": "请另存为 .docx 或 .txt",
+           ".jpg": "本系统不做OCR", ".jpeg": "本系统不做OCR", ".png": "本系统不做OCR"}
+
+
+def load(path) -> Document:
+    """Read one report. Raises IngestError for an empty, binary, undecodable, corrupt, encrypted or image-only
+    file, and for an unsupported extension."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise IngestError(name, f"文件不存在 (no such file: {path})")
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        advice = _ADVICE.get(ext, "支持 .txt .md .pdf .docx .html")
+        raise IngestError(name, f"不支持的文件类型 {ext or '（无扩展名）'}：{advice} "
+                                f"(unsupported file type; supported: {', '.join(sorted(SUPPORTED))})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(name, "文件为空 (empty file): 请检查下载或导出是否完整")
+    sha = hashlib.sha256(data).hexdigest()
+    declared = SUPPORTED[ext]
+    kind = sniff(data)
+    warnings: list[Warning] = []
+    encoding = None
+
+    if kind and kind.startswith("binary:"):
+        raise IngestError(name, f"文件内容是{kind[7:]}，不是{ext}文本；可能是改了扩展名的二进制文件 "
+                                f"(binary content in a {ext} file)")
+    actual = declared
+    if kind == "pdf":
+        actual = "pdf"
+    elif kind == "zip":
+        actual = "docx"
+    elif kind == "html" and declared in ("txt", "md"):
+        actual = "html"
+    elif declared in ("pdf", "docx") and kind is None:
+        raise IngestError(name, f"扩展名是{ext}，但内容不是{declared.upper()}（文件损坏或改了扩展名） "
+                                f"(not a {declared.upper()} file despite its extension)")
+    if actual != declared:
+        warnings.append(Warning("format", f"{name}: 扩展名是{ext}，按内容作为 {actual} 读取 "
+                                          f"(read as {actual} by its content)", name))
+
+    if actual == "pdf":
+        from .pdf import load_pdf
+        lines, w = load_pdf(path)
+    elif actual == "docx":
+        from .docx import load_docx
+        lines, w = load_docx(path)
+    elif actual == "html":
+        from .html import load_html
+        lines, encoding, w = load_html(path, data)
+    else:
+        from .text import load_text
+        lines, encoding, w = load_text(path, data)
+    fmt = actual if actual != "txt" or declared != "md" else "md"
+    return Document(file=name, path=str(path.resolve()), sha256=sha, format=fmt, lines=lines,
+                    encoding=encoding, warnings=warnings + w)
+
+
+__all__ = ["load", "SUPPORTED"]

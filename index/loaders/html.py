@@ -1,0 +1,119 @@
+"""HTML pages (a report as published on a government site) through BeautifulSoup.
+
+Scripts, styles and other non-content elements are dropped; entities are decoded (&nbsp; becomes a space via
+clean_line); every block element (p, div, h1-h6, li, br-separated text ...) gives one Line. A <table> row gives
+one Line with `cells` (a cell spanning several columns or rows through colspan/rowspan appears once, in the row
+where it is written) and `cell_ref` "表1第3行". Line.line is the Line's ordinal in document order (1-based).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from index.errors import IngestError
+from index.records import Line, Warning
+
+from .normalize import clean_line, decode_text
+
+_DROP = {"script", "style", "noscript", "template", "iframe", "svg", "canvas", "head", "title", "meta", "link",
+         "object", "embed", "button", "select", "input", "textarea", "map"}
+_BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "blockquote", "pre",
+          "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "form", "fieldset", "figure",
+          "figcaption", "address", "center", "hr", "caption", "body", "html"}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    m = _CHARSET.search(data[:4096])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    if declared in ("gb2312", "gbk", "gb18030", "x-gbk"):
+        declared = "gb18030"  # the superset: pages labelled gb2312 routinely use GBK characters
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return decode_text(data)
+    except UnicodeError as e:
+        raise IngestError(path.name, f"无法识别网页的文字编码 (cannot decode the HTML: {e})") from None
+
+
+class _Walker:
+    def __init__(self):
+        self.lines: list[Line] = []
+        self.buf: list[str] = []
+        self.n_tables = 0
+
+    def add(self, text: str, cells=None, cell_ref=None):
+        text = clean_line(text).strip()
+        if text:
+            self.lines.append(Line(text=text, line=len(self.lines) + 1, cells=cells, cell_ref=cell_ref))
+
+    def flush(self):
+        if self.buf:
+            self.add(re.sub(r"\s+", " ", "".join(self.buf)))
+            self.buf = []
+
+    def walk(self, node):
+        from bs4 import Comment, NavigableString, Tag
+
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name.lower()
+            if name in _DROP:
+                continue
+            if name == "br":
+                self.flush()
+            elif name == "table":
+                self.flush()
+                self.n_tables += 1
+                self.table(child, f"表{self.n_tables}")
+            elif name in _BLOCK:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+    def table(self, table, name: str):
+        from bs4 import Tag
+
+        caption = table.find("caption")
+        if caption is not None and caption.find_parent("table") is table:
+            self.add(caption.get_text(" ", strip=True))
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        for r, tr in enumerate(rows, start=1):
+            cells, nested = [], []
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                for inner in cell.find_all("table"):
+                    if inner.find_parent("table") is table or inner.find_parent(["td", "th"]) is cell:
+                        nested.append(inner.extract())
+                for dead in cell.find_all(list(_DROP)):
+                    if isinstance(dead, Tag):
+                        dead.decompose()
+                cells.append(clean_line(re.sub(r"\s+", " ", cell.get_text(" ", strip=True))).strip())
+            ref = f"{name}第{r}行"
+            if any(cells):
+                self.add("\t".join(cells), cells=cells, cell_ref=ref)
+            for k, inner in enumerate(nested, start=1):
+                self.table(inner, f"{ref}-嵌套表{k}")
+
+
+def load_html(path: Path, data: bytes) -> tuple[list[Line], str, list[Warning]]:
+    from bs4 import BeautifulSoup
+
+    text, encoding = _decode(path, data)
+    soup = BeautifulSoup(text, "html.parser")
+    w = _Walker()
+    w.walk(soup.body or soup)
+    w.flush()
+    if not w.lines:
+        raise IngestError(path.name, "网页里没有正文文字 (the HTML page has no text)")
+    return w.lines, encoding, []
