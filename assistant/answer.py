@@ -109,8 +109,8 @@ class Assistant:
             timings["llm"] = _ms(t1)
         else:
             yield text
-        res = verify(text, cites.source_texts() + [question], computed=draft.computed,
-                     allowed_years=[r.year for r in reports if r.year] + q.years, n_citations=len(cites.items))
+        res = verify(text, [question], computed=draft.computed, allowed_years=[r.year for r in reports if r.year] + q.years,
+                     n_citations=len(cites.items), cited_sources=cites.by_number())
         checks.append(res.to_check())
         checks += self._quality_notes(cites)
         timings["total"] = _ms(t0)
@@ -147,7 +147,7 @@ class Assistant:
             return parts[0], rt
         a, b = parts
         return Draft(text=a.text + "\n原文相关内容：" + b.text, key_numbers=a.key_numbers, facts=a.facts,
-                     computed=a.computed + b.computed, evidence=b.evidence), Route("both", rt.reason)
+                     computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes), Route("both", rt.reason)
 
     def _text_draft(self, q: Query, cites: Citations, strict: bool = True, query_text: Optional[str] = None,
                     k: int = 2) -> Optional[Draft]:
@@ -203,14 +203,17 @@ class Assistant:
                 lines.append(f"- 主动公开（{r.year}年原文）：{td.text}")
         timings["retrieve"] = _ms(t)
         notes = list(dict.fromkeys(ta.notes))
-        return Draft(text="\n".join(lines + notes), key_numbers=keys, facts=lines, computed=computed)
+        return Draft(text="\n".join(lines + notes), key_numbers=[], facts=lines, computed=computed, lead=True,
+                     evidence=[c.n for c in cites.items if c.kind == "passage"])
 
     # ------------------------------------------------------------ LLM phrasing + verification
     def _phrase(self, q: Query, draft: Draft, cites: Citations, timings: dict):
         """Generator: streams the LLM's reply, then returns (final text, llm name, checks)."""
         name = llm_mod.backend_name(self.backend)
         evidence = compose.evidence_lines(cites, draft.evidence or [c.n for c in cites.items if c.kind == "passage"])
-        msgs = compose.llm_messages(q.question, draft.facts if draft.key_numbers else [], evidence)
+        facts = compose.fact_lines(draft.facts) if (draft.key_numbers or draft.lead) else []
+        ask = f"请用一句话概括下列材料的要点（{q.question}）" if draft.lead else q.question
+        msgs = compose.llm_messages(ask, facts, evidence)
         out, t0, first = "", time.perf_counter(), None
         try:
             for delta in compose.stream_llm(self.backend, msgs):
@@ -226,8 +229,10 @@ class Assistant:
         problems = []
         if not out or "没有相关信息" in out:
             problems.append("模型未给出答案")
-        res = verify(out, cites.source_texts() + [q.question], computed=draft.computed,
-                     allowed_years=[r.year for r in self.reports() if r.year] + q.years, n_citations=len(cites.items))
+        out = re.sub(r"。((?:\[\d+\])+)。", r"\1。", out)
+        res = verify(out, [q.question], computed=draft.computed,
+                     allowed_years=[r.year for r in self.reports() if r.year] + q.years,
+                     n_citations=len(cites.items), cited_sources=cites.by_number())
         if res.unverified:
             problems.append("数字无法核实：" + "、".join(res.unverified))
         if res.bad_citations:
@@ -241,6 +246,13 @@ class Assistant:
             yield "\n[已改用可核实的模板答案]\n" + draft.text
             return draft.text, name, [{"rule": "llm_fallback", "status": "fail", "llm_text": out,
                                        "message": f"{name}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
+        if draft.lead:  # 简报: the model's lead sentence, then the full template body
+            out += "\n" + draft.text
+            yield "\n" + draft.text
+            return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型撰写导语，数字已核对。"}]
+        if draft.notes:
+            out += "".join(draft.notes)
+            yield "".join(draft.notes)
         if draft.evidence:  # text answers keep the quoted evidence after the model's sentence
             quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
             out += "\n原文：" + quotes

@@ -169,11 +169,16 @@ class Citations:
         return "".join(f"[{self.cell(c)}]" for c in cells)
 
     def source_texts(self) -> list[str]:
-        out = []
+        return [t for texts in self.by_number().values() for t in texts]
+
+    def by_number(self) -> dict[int, list[str]]:
+        """What each citation supports: its quote, and for a cell its value (money also as printed)."""
+        out = {}
         for c in self.items:
-            out.append(c.quote)
+            texts = [c.quote]
             if c.value is not None:
-                out.append(fmt(c.value))
+                texts.append(fmt(c.value))
+            out[c.n] = texts
         return out
 
 
@@ -185,6 +190,8 @@ class Draft:
     computed: list[float] = field(default_factory=list)
     refused: bool = False
     evidence: list[int] = field(default_factory=list)  # citation numbers of quoted passages
+    notes: list[str] = field(default_factory=list)  # caveats shown after any phrasing (uneven library …)
+    lead: bool = False  # the LLM writes a lead sentence above the template instead of replacing it (简报)
 
 
 # ---------------------------------------------------------------- table answers
@@ -277,8 +284,8 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             d.key_numbers.append(fmt(i.value))
     d.text = "".join(parts)
     d.facts = [p for p in parts]
-    for note in dict.fromkeys(ta.notes):
-        d.text += note
+    d.notes = list(dict.fromkeys(ta.notes))
+    d.text += "".join(d.notes)
     return d
 
 
@@ -311,19 +318,53 @@ def refusal(query: Query, reports: list[ReportInfo], reason: str) -> Draft:
 
 # ---------------------------------------------------------------- LLM phrasing
 def llm_messages(question: str, facts: list[str], evidence: list[str]) -> list[dict]:
-    system = load_prompt("answer_system")
-    user = load_prompt("answer_user", question=question, facts="\n".join(facts) or "（无）",
-                       evidence="\n".join(evidence) or "（无）")
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    """System rules, one worked example (a 0.5B model follows an example far better than instructions),
+    then the question with numbered material: computed facts first, then quoted evidence."""
+    material = "\n".join(list(facts) + list(evidence)) or "（无）"
+    return [{"role": "system", "content": load_prompt("answer_system")},
+            {"role": "user", "content": load_prompt("answer_example_user")},
+            {"role": "assistant", "content": load_prompt("answer_example_assistant")},
+            {"role": "user", "content": load_prompt("answer_user", question=question, material=material)}]
 
 
-def evidence_lines(cites: Citations, numbers: Iterable[int], limit: int = 4, width: int = 180) -> list[str]:
+def fact_lines(draft_facts: list[str], limit: int = 8, width: int = 160) -> list[str]:
+    """The template's sentences as numbered material lines: '…68件[1]' becomes '[1] …68件。'."""
     out = []
-    for n in list(numbers)[:limit]:
-        c = cites.items[n - 1]
-        out.append(f"[{n}] {c.year}年{c.agency}报告：{c.quote[:width]}")
+    for part in draft_facts:
+        for sent in re.split(r"(?<=。)", part):
+            sent = sent.strip()
+            if not sent:
+                continue
+            marks = re.findall(r"\[\d+\]", sent)
+            body = re.sub(r"\[\d+\]", "", sent)
+            out.append(f"{''.join(dict.fromkeys(marks))} {body[:width]}".strip())
+            if len(out) >= limit:
+                return out
     return out
 
 
-def stream_llm(backend, messages: list[dict], max_tokens: int = 220) -> Iterator[str]:
-    yield from backend.stream_chat(messages, max_tokens=max_tokens, temperature=0.0)
+def evidence_lines(cites: Citations, numbers: Iterable[int], limit: int = 3, width: int = 120) -> list[str]:
+    out = []
+    for n in list(numbers)[:limit]:
+        c = cites.items[n - 1]
+        out.append(f"[{n}] {c.year}年{c.agency}的报告：“{c.quote[:width]}”")
+    return out
+
+
+def stream_llm(backend, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
+    """Stream the reply; stop early when a small model starts looping ("[1][1][1]…")."""
+    out = ""
+    for delta in backend.stream_chat(messages, max_tokens=max_tokens, temperature=0.0):
+        out += delta
+        yield delta
+        if len(out) > 30 and _looping(out):
+            break
+
+
+def _looping(text: str) -> bool:
+    tail = text[-24:]
+    for size in range(1, 9):
+        unit = tail[-size:]
+        if unit.strip() and unit * (24 // size) == tail[-size * (24 // size):]:
+            return True
+    return False

@@ -162,7 +162,8 @@ class LocalLLM:
         self.warm_up()
         with LocalLLM._lock:  # llama.cpp contexts are not thread-safe
             for part in self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                                         temperature=temperature, stream=True):
+                                                         temperature=temperature, stream=True,
+                                                         repeat_penalty=1.1, stop=["\n\n问题", "材料："]):
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if delta:
                     yield delta

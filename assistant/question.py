@@ -48,7 +48,9 @@ class Quantity:
 
     @property
     def display(self) -> str:
-        return f"{self.label}（{self.column_label}）" if self.column_label else self.label
+        if not self.column_label:
+            return self.label
+        return f"{re.sub(r'（[^（）]*）$', '', self.label)}（{self.column_label}）"
 
 
 @dataclass
@@ -316,12 +318,15 @@ def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Q
     wants_total = any(w in text for w in lex.total_words)
     for q in quantities:
         cols = []
-        for c in lex.columns:
-            if c["table"] != q.table:
-                continue
-            pos = min((text.find(norm(p)) for p in c["phrases"] if norm(p) in text), default=-1)
-            if pos >= 0:
-                cols.append((pos, c))
+        used = [False] * len(text)
+        # longest phrase first, and a matched span is used up ("法人或其他组织" is not also "其他组织")
+        phrases = sorted(((norm(p), c) for c in lex.columns if c["table"] == q.table for p in c["phrases"]),
+                         key=lambda x: -len(x[0]))
+        for p, c in phrases:
+            for m in re.finditer(re.escape(p), text):
+                if not any(used[m.start():m.end()]):
+                    used[m.start():m.end()] = [True] * (m.end() - m.start())
+                    cols.append((m.start(), c))
         cols.sort(key=lambda x: x[0])
         # one phrase can match two column entries (其他结果 vs 其他): keep the longest, distinct columns
         seen, chosen = set(), []

@@ -266,6 +266,8 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         ties = [g.key for g in known if g.value == best.value]
         ta.result = {"winner": best.key, "value": best.value, "ties": ties}
         ta.formula = "；".join(f"{g.key}：{g.formula}" for g in known)
+    # ranks and report counts are code's numbers
+    ta.computed += [float(k) for k in range(1, len(out) + 1)] + [float(len(g.items)) for g in out]
     if by == "year":
         counts = {g.key: len(g.items) for g in out}
         ta.result["reports_per_year"] = counts
@@ -297,8 +299,10 @@ def _diff(ta: TableAnswer, q: Quantity) -> None:
 
 def _ratio_quantities(quantities: list[Quantity], lex) -> list[Quantity]:
     num = quantities[0]
-    if len(quantities) >= 2:
-        return [num, quantities[1]]
+    base_id = num.id.split("·")[0]
+    others = [q for q in quantities[1:] if q.id.split("·")[0] != base_id or "·" not in q.id]
+    if others and others[0].id != num.id:
+        return [num, others[0]]
     if num.column_label and not num.column_sum and num.column_label != "总计":
         base = Quantity(id=num.id.split("·")[0], label=num.label, table=num.table, rows=num.rows,
                         row_prefix=num.row_prefix, columns=("总计",), unit=num.unit)

@@ -114,15 +114,21 @@ class VerifyResult:
 
 
 def verify(answer: str, sources: Iterable[str], computed: Iterable[float] = (), allowed_years: Iterable[int] = (),
-           n_citations: Optional[int] = None) -> VerifyResult:
-    """Check every number of `answer` against `sources` (fact values/quotes as text) and code-computed values."""
-    allowed = numbers_in(sources)
-    allowed |= {round(float(c), 6) for c in computed if c is not None}
-    years = {float(y) for y in allowed_years}
+           n_citations: Optional[int] = None, cited_sources: Optional[dict[int, list[str]]] = None) -> VerifyResult:
+    """Check every number of `answer` against `sources` (text always allowed, e.g. the question), the sources of
+    the citations the answer actually marks (`cited_sources`: n -> fact value / quote texts), and values
+    computed by code."""
     res = VerifyResult(ok=True)
     res.cited = sorted({int(m) for m in re.findall(r"\[(\d+)\]", answer or "")})
     if n_citations is not None:
         res.bad_citations = [n for n in res.cited if n < 1 or n > n_citations]
+    texts = list(sources)
+    if cited_sources is not None:
+        for n in res.cited:
+            texts += cited_sources.get(n, [])
+    allowed = numbers_in(texts)
+    allowed |= {round(float(c), 6) for c in computed if c is not None}
+    years = {float(y) for y in allowed_years}
     for n in extract_numbers(answer):
         res.checked.append(n.text)
         if n.year_like and n.value in years:
