@@ -90,7 +90,7 @@ def build_chat_tab(svc: Services) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=420):
             backend = gr.Radio(choices, value=svc.default_backend(), label="回答方式", elem_id="chat-backend",
-                               info="无模型时直接用表格数值和原文句子作答；模型只负责组织语言，数字都经过核对。")
+                               info="无模型：直接用表格数值和原文句子作答；模型只负责组织语言，数字均经核对。")
             chatbot = gr.Chatbot(label="问答", height=460, elem_id="chat-bot", buttons=[],
                                  placeholder="请提问，例如：2020年福建省人社厅新收政府信息公开申请多少件？",
                                  feedback_options=("Like", "Dislike"), sanitize_html=True, autoscroll=True)

@@ -61,7 +61,7 @@ document.addEventListener('click', function (e) {
 """
 
 CSS = """
-.gradio-container { max-width: 1320px !important; margin: 0 auto; }
+.gradio-container { max-width: 1320px !important; width: 100% !important; margin: 0 auto; }
 #nb-header h1 { margin-bottom: 0; }
 #nb-header p { color: var(--body-text-color-subdued); margin-top: 2px; }
 a.nb-cite { text-decoration: none; font-weight: 600; color: var(--color-accent); padding: 0 1px; cursor: pointer; }

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 AUDIT_LABELS = {"pass": "通过", "fail": "不一致", "uncertain": "存疑", "not_assessable": "无法核验", None: "—"}
 
 # Backends the chat offers; `auto` is resolved by assistant.llm.
-BACKEND_LABELS = {"none": "无模型（模板作答）", "local": "本地模型 Qwen2.5-0.5B", "openai": "服务器模型（OpenAI 兼容）"}
+BACKEND_LABELS = {"none": "无模型", "local": "本地模型", "openai": "服务器模型"}
 
 
 class UserError(AssistantError):
@@ -226,9 +226,9 @@ class Services:
             nums = [a for a in args if isinstance(a, (int, float))]
             if len(nums) >= 2 and nums[1]:
                 st.update(done=int(nums[0]), total=int(nums[1]))
-            names = [a for a in args if isinstance(a, str)]
-            if names:
-                st["message"] = f"正在导入 {names[0]}"
+            done = [getattr(a, "file", None) for a in args if getattr(a, "file", None)]
+            if done:
+                st["message"] = f"已导入 {done[0]}"
             if progress:
                 progress(*args, **kw)
 
@@ -237,7 +237,7 @@ class Services:
             st.update(state="done", done=len(files), message=f"已导入 {len(files)} 份示例年报")
         except Exception as e:  # shown in the page; the log keeps the trace
             log.exception("first-run ingest")
-            st.update(state="error", message=f"导入示例年报失败：{e}")
+            st.update(state="error", message=f"导入示例年报失败：{friendly(e)}")
         return True
 
     # ------------------------------------------------------------ chat backends
