@@ -99,11 +99,12 @@ class Brief:
         return verify(self.body_text(), texts, computed=computed, allowed_years=self.years,
                       n_citations=len(self.sources))
 
-    def to_markdown(self, image_dir: Optional[str] = None, rel_to: Optional[str] = None) -> str:
-        """`image_dir`: copy the charts there; `rel_to`: link them relative to this folder (the .md's)."""
+    def to_markdown(self, image_dir: Optional[str] = None, rel_to: Optional[str] = None, charts: str = "link") -> str:
+        """`image_dir`: copy the charts there; `rel_to`: link them relative to this folder (the .md's);
+        `charts`: "link", "embed" (data: URIs) or "none"."""
         from assistant.brief_md import to_markdown
 
-        return to_markdown(self, image_dir=image_dir, rel_to=rel_to)
+        return to_markdown(self, image_dir=image_dir, rel_to=rel_to, charts=charts)
 
     def to_docx(self, path) -> Path:
         from assistant.brief_docx import to_docx

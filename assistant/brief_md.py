@@ -5,6 +5,7 @@ images can travel together (the CLI writes FILE.md next to FILE_charts/).
 """
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 from typing import Optional
@@ -14,7 +15,8 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(brief, image_dir: Optional[str] = None, rel_to: Optional[str] = None) -> str:
+def to_markdown(brief, image_dir: Optional[str] = None, rel_to: Optional[str] = None, charts: str = "link") -> str:
+    """`charts`: "link" (by path; see image_dir/rel_to), "embed" (data: URIs, a self-contained file) or "none"."""
     out = [f"# {brief.title}", ""]
     for s in brief.sections:
         out += [f"## {s.title}", ""]
@@ -25,8 +27,9 @@ def to_markdown(brief, image_dir: Optional[str] = None, rel_to: Optional[str] = 
             out.append("|" + "---|" * len(s.table.header))
             out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in s.table.rows]
             out.append("")
-        for ch in s.charts:
-            out += [f"![{ch.title}]({_image(ch.path, image_dir, rel_to)})", ""]
+        for ch in (s.charts if charts != "none" else []):
+            src = _data_uri(ch.path) if charts == "embed" else _image(ch.path, image_dir, rel_to)
+            out += [f"![{ch.title}]({src})", ""]
     out += ["## 七、资料来源", ""]
     out += [f"{lab}  " for lab in brief.source_labels()]
     out += ["", f"*{generated_by(brief)}*", ""]
@@ -56,3 +59,7 @@ def _image(path: str, image_dir: Optional[str], rel_to: Optional[str]) -> str:
         except ValueError:
             pass
     return str(p)
+
+
+def _data_uri(path: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")

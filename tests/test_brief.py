@@ -223,3 +223,17 @@ def test_cli_writes_docx_and_md(store, tmp_path):
     assert "排名" in (tmp_path / "all.md").read_text(encoding="utf-8") and (tmp_path / "all_charts").is_dir()
     r = CliRunner().invoke(cli, ["brief", "--agency", "广东人社厅", "--store", str(store)])
     assert r.exit_code == 1 and "资料库现有" in r.output
+
+
+def test_brief_tab_generate_returns_draft_charts_and_downloads(store, tmp_path):
+    from assistant.ui.brief_tab import ALL_AGENCIES, generate
+
+    md, charts_, files, status = generate(lambda: Library(store), "福建人社厅", 2019, 2020, out_root=str(tmp_path))
+    assert md.startswith("# 福建省人力资源和社会保障厅2019—2020年") and "52→68" in md
+    assert len(charts_) == 2 and all(Path(p).exists() for p in charts_)
+    assert [Path(f).suffix for f in files] == [".docx", ".md"] and "data:image/png;base64," in Path(files[1]).read_text()
+    assert status.startswith("✅")
+    md, _, files, status = generate(lambda: Library(store), ALL_AGENCIES, 2019, None, out_root=str(tmp_path / "all"))
+    assert "排名" in md and files
+    md, _, files, status = generate(lambda: Library(store), "广东人社厅", 2019, 2019, out_root=str(tmp_path / "x"))
+    assert md == "" and files is None and "资料库现有" in status
