@@ -48,13 +48,17 @@ def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计"
                       columns=["机关", "年度", "数值"])
     pv = df.pivot_table(index="机关", columns="年度", values="数值", aggfunc="sum")
     pv.columns = [f"{c}年" for c in pv.columns]
-    return pv.reset_index()
+    pv = pv.reset_index()
+    for col in pv.columns[1:]:
+        pv[col] = [render.fmt_value(v) if v == v else "—" for v in pv[col]]  # NaN: the report is not held
+    return pv
 
 
 def applications_frame(svc: Services) -> pd.DataFrame:
     facts = svc.facts(table=APPLY[0], row="本年新收", column=APPLY[1])
-    return pd.DataFrame([(str(f["year"]), _short(f["agency"]), f["value"] or 0) for f in facts],
-                        columns=["年度", "机关", "件数"])
+    # one bar per report, coloured by agency: stacking agencies into a yearly total would add up unlike things
+    return pd.DataFrame([(_label(f["agency"], f["year"]), _short(f["agency"]), f["value"] or 0) for f in facts],
+                        columns=["报告", "机关", "件数"])
 
 
 def outcomes_frame(svc: Services) -> pd.DataFrame:
@@ -108,8 +112,8 @@ def build_data_tab(svc: Services) -> dict:
     with gr.Tabs():
         with gr.Tab("图表", id="charts"):
             with gr.Row():
-                apps = gr.BarPlot(x="年度", y="件数", color="机关", title="本年新收政府信息公开申请（件）",
-                                  elem_id="chart-apps", height=300, x_label_angle=0)
+                apps = gr.BarPlot(x="报告", y="件数", color="机关", title="本年新收政府信息公开申请（件）",
+                                  elem_id="chart-apps", height=300, x_label_angle=-30)
                 rev = gr.BarPlot(x="报告", y="件数", color="类别", title="行政复议与行政诉讼（件）",
                                  elem_id="chart-review", height=300, x_label_angle=-30)
             mix = gr.BarPlot(x="报告", y="件数", color="办理结果", title="申请办理结果构成（件）",

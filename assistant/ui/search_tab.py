@@ -44,6 +44,31 @@ def _locate(lines, key: str):
     return out
 
 
+_END = "。！？；!?;"
+
+
+def _sentence(text: str, key: str, max_len: int = 120) -> str:
+    """The sentence around the first occurrence of `key` (a quote should be short and self-contained)."""
+    k = text.find(key)
+    if k < 0:
+        return text[:max_len]
+    a = max((text.rfind(ch, 0, k) for ch in _END), default=-1) + 1
+    ends = [e for e in (text.find(ch, k + len(key)) for ch in _END) if e >= 0]
+    b = min(ends) + 1 if ends else len(text)
+    a = max(a, k - max_len // 2)
+    b = min(b, k + len(key) + max_len // 2)
+    return text[a:b].strip()
+
+
+def _window(text: str, quote: str, width: int = 110) -> str:
+    """Some reports put a whole paragraph on one line: show the quote with about `width` characters around it."""
+    k = text.find(quote[:20]) if quote else -1
+    if k < 0 or len(text) <= len(quote) + 2 * width:
+        return text
+    a, b = max(0, k - width), min(len(text), k + len(quote) + width)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
 def find_passages(svc: Services, query: str, agency: Optional[str] = None, year: Optional[int] = None,
                   limit: int = 50) -> list[dict]:
     """Hits as dicts: file, agency, year, section, line_start, line_end, page, quote, match, html, citation."""
@@ -70,7 +95,10 @@ def find_passages(svc: Services, query: str, agency: Optional[str] = None, year:
         lines = lines_of(ch["file"])
         rng = [ln for ln in lines if ch["line_start"] <= ln[1] <= ch["line_end"]
                and (ch.get("page") is None or ln[2] is None or ch["page"] <= ln[2] <= (ch.get("page_end") or ch["page"]))]
-        spans = _locate(rng, key) if key and rng else []
+        if key and rng and num:
+            spans = [(i, i) for i, (t, _, _) in enumerate(rng) if num.search(t)]
+        else:
+            spans = _locate(rng, key) if key and rng else []
         if spans:
             for a, b in spans:
                 sel = rng[a:b + 1]
@@ -78,9 +106,10 @@ def find_passages(svc: Services, query: str, agency: Optional[str] = None, year:
                 if k in seen:
                     continue
                 seen.add(k)
-                quote = "".join(t.strip() for t, _, _ in sel)
+                joined = "".join(t.strip() for t, _, _ in sel)
+                quote = joined.strip() if num else _sentence(joined, key)
                 ctx_lines = rng[max(0, a - 1):b + 2]
-                ctx = "".join(t.strip() for t, _, _ in ctx_lines)
+                ctx = _window("".join(t.strip() for t, _, _ in ctx_lines), quote)
                 hits.append(_hit(ch, match, sel[0][1], sel[-1][1], sel[0][2], quote, ctx, highlight_terms))
         else:
             k = (ch["file"], ch["line_start"], ch["line_end"], ch.get("page"))
@@ -91,11 +120,13 @@ def find_passages(svc: Services, query: str, agency: Optional[str] = None, year:
             hits.append(_hit(ch, match, ch["line_start"], ch["line_end"], ch.get("page"), text[:160], text,
                              highlight_terms))
 
+    # a number must match whole (68 is not inside 168 or 6.8); table rows keep their spaces for that
+    num = re.compile(rf"(?<![\d.]){re.escape(phrase)}(?![\d.])") if re.fullmatch(r"\d+(\.\d+)?", phrase) else None
     squashed = {c["id"]: _WS.sub("", c["text"]) for c in chunks}
     # text passages before table-row chunks: the row chunks repeat what the source table line already says
     ordered = sorted(chunks, key=lambda c: (c["kind"] != "text",))
     for ch in ordered:
-        if phrase in squashed[ch["id"]]:
+        if (num.search(ch["text"]) if num else phrase in squashed[ch["id"]]):
             add(ch, "exact", phrase, [phrase])
     if len(terms) > 1:
         for ch in ordered:
