@@ -1,0 +1,118 @@
+"""LLM backends: selection, the GGUF's sha256 guard, the llama-index wrapper, and (slow) the real local model
+and a real `python -m llama_cpp.server` behind the openai backend."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant import llm as llm_mod
+from assistant import llm_local
+from assistant.llm import OpenAIBackend, ScriptedBackend, as_llama_index_llm, get_backend
+from index.errors import ConfigError, ModelError
+
+
+def test_none_and_unknown_backends():
+    assert get_backend("none") is None
+    with pytest.raises(ConfigError, match="unknown --llm"):
+        get_backend("gpt9")
+
+
+def test_openai_needs_a_base_url(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="ASSISTANT_OPENAI_BASE_URL"):
+        get_backend("openai")
+
+
+def test_auto_prefers_a_configured_server(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("ASSISTANT_OPENAI_MODEL", "m")
+    b = get_backend("auto")
+    assert isinstance(b, OpenAIBackend) and b.model_id == "openai:m"
+
+
+def test_auto_without_server_is_local_when_assembled_else_none(monkeypatch):
+    monkeypatch.delenv("ASSISTANT_OPENAI_BASE_URL", raising=False)
+    b = get_backend("auto")
+    assert (b is not None and b.name == "local") == llm_local.available()
+
+
+def test_assembly_refuses_a_sha256_mismatch(tmp_path, monkeypatch):
+    parts = []
+    for i in range(2):
+        p = tmp_path / f"part{i}.bin"
+        p.write_bytes(os.urandom(1000))
+        parts.append(p)
+    monkeypatch.setenv("NIANBAO_MODEL_DIR", str(tmp_path / "models"))
+    monkeypatch.setattr(llm_local, "part_paths", lambda: parts)
+    with pytest.raises(ModelError, match="refusing to load"):
+        llm_local.assemble()
+    assert not llm_local.model_path().exists()  # nothing half-made is left to load
+    assert not llm_local.is_verified()
+
+
+def test_verify_refuses_a_tampered_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_MODEL_DIR", str(tmp_path))
+    llm_local.model_path().write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="sha256"):
+        llm_local.verify()
+
+
+def test_scripted_backend_through_llama_index():
+    from llama_index.core.llms import ChatMessage
+
+    b = ScriptedBackend(["答复[1]。"])
+    li = as_llama_index_llm(b)
+    out = li.chat([ChatMessage(role="user", content="问")])
+    assert out.message.content == "答复[1]。"
+    assert b.prompts[0][0]["content"] == "问"
+
+
+# ---------------------------------------------------------------- slow: the real models
+needs_model = pytest.mark.skipif(not llm_local.available(),
+                                 reason="local GGUF not assembled: run `python -m assistant.llm_local --assemble`")
+
+
+@pytest.mark.slow
+@needs_model
+def test_local_model_uses_its_chatml_template_and_answers():
+    m = llm_local.LocalLLM().warm_up()
+    assert "<|im_start|>" in m._llm.metadata.get("tokenizer.chat_template", "")
+    out = m.chat([{"role": "user", "content": "材料：[1] 2020年新收申请68件。问题：新收申请多少件？"}], max_tokens=40)
+    assert "68" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+@needs_model
+def test_openai_backend_against_a_real_llama_cpp_server():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(llm_local.model_path()),
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/v1"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/models", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        b = OpenAIBackend(base_url=base, model="qwen")
+        out = "".join(b.stream_chat([{"role": "user", "content": "材料：[1] 2020年新收申请68件。问题：新收申请多少件？"}],
+                                    max_tokens=40))
+        assert "68" in out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,57 @@
+"""The numeric grounding check: normalisation of numbers and catching a planted wrong number."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.verify import cn_to_number, extract_numbers, verify
+
+
+@pytest.mark.parametrize("s,v", [("三", 3), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两千", 2000), ("三万五千", 35000)])
+def test_chinese_numerals(s, v):
+    assert cn_to_number(s) == v
+
+
+def test_extract_normalises_units_commas_percent_and_chinese():
+    nums = {n.text: n for n in extract_numbers("采购3435.54万元，共1,234件，占56.5%，配备三名工作人员，召开十二场[3]")}
+    assert nums["3435.54万"].value == 34355400 and nums["3435.54万"].raw == 3435.54
+    assert nums["1,234"].value == 1234
+    assert nums["56.5%"].percent and nums["56.5%"].value == 56.5
+    assert nums["三"].value == 3 and nums["十二"].value == 12
+    assert "3" not in nums  # citation markers are not numbers
+
+
+def test_wan_and_yuan_are_the_same_number():
+    src = ["政府集中采购\t3\t3435.54万元"]
+    assert verify("采购总金额为34355400元[1]", [], cited_sources={1: src}).ok
+    assert verify("采购总金额为3435.54万元[1]", [], cited_sources={1: src}).ok
+
+
+def test_planted_wrong_number_is_caught():
+    src = {1: ["一、本年新收政府信息公开申请数量\t68", "68"]}
+    good = verify("2020年新收申请68件[1]。", [], cited_sources=src, allowed_years=[2020])
+    bad = verify("2020年新收申请86件[1]。", [], cited_sources=src, allowed_years=[2020])
+    assert good.ok and good.unverified == []
+    assert not bad.ok and bad.unverified == ["86"]
+    assert bad.to_check()["status"] == "fail" and "86" in bad.to_check()["message"]
+
+
+def test_number_must_be_in_the_cited_source_not_just_any_source():
+    src = {1: ["配备 1 名工作人员"], 2: ["开展政务公开培训"]}
+    assert verify("配备了1名工作人员[1]", [], cited_sources=src).ok
+    assert not verify("配备了1名工作人员[2]", [], cited_sources=src).ok
+
+
+def test_computed_values_and_rounded_percentages_pass():
+    src = {1: ["52"], 2: ["68"]}
+    assert verify("增加了16件，增长30.8%[1][2]", [], computed=[16, 30.77], cited_sources=src).ok
+    assert not verify("增加了17件[1][2]", [], computed=[16], cited_sources=src).ok
+
+
+def test_unknown_citation_number_fails():
+    r = verify("68件[3]", [], cited_sources={1: ["68"]}, n_citations=1)
+    assert not r.ok and r.bad_citations == [3]
+
+
+def test_years_are_allowed_only_when_known():
+    assert verify("2020年68件[1]", [], cited_sources={1: ["68"]}, allowed_years=[2020]).ok
+    assert not verify("2031年68件[1]", [], cited_sources={1: ["68"]}, allowed_years=[2020]).ok
