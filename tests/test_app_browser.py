@@ -1,0 +1,101 @@
+"""The app in headless Chromium (Debian's /usr/bin/chromium driven by Playwright; nothing downloaded), against
+the real app in a subprocess on a copy of the built store. Screenshots go to tests/artifacts/; with
+NIANBAO_UPDATE_SCREENSHOTS=1 one per tab is also copied to docs/screenshots/ for the README."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, AppServer, chromium_page, shot
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium (apt install chromium)")]
+
+QUESTION = "2020年福建省人社厅新收政府信息公开申请多少件？"
+UPLOAD = Path("/work/shared/real-pdf/huaian_2024.pdf")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def app(built_store, tmp_path_factory):
+    root = tmp_path_factory.mktemp("app_browser")
+    store = root / "store"
+    shutil.copytree(built_store, store)
+    server = AppServer(store, root / "home", ["--llm", "none", "--no-first-run"]).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(app):
+    with chromium_page() as p:
+        p.goto(app.url)
+        p.get_by_role("tab", name="问答").wait_for()
+        yield p
+
+
+def _tab(page, name):
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def test_ask_and_open_the_cited_source(page):
+    page.locator("#chat-input textarea").fill(QUESTION)
+    page.locator("#chat-send").click()
+    answer = page.locator("#chat-bot .message-row").last  # the assistant's bubble
+    link = page.locator("#chat-bot a.nb-cite").first
+    link.wait_for(timeout=120_000)
+    assert "68" in answer.inner_text()
+    panel = page.locator("#cite-panel")
+    panel.locator(".nb-panel-head").wait_for()
+    # open another way: clear the panel's content by picking the citation list, then click the inline [1]
+    link.click()
+    page.wait_for_timeout(800)
+    text = panel.inner_text()
+    assert "福建省人力资源和社会保障厅" in text and "2020" in text
+    assert panel.locator("td.nb-hit, mark").count() >= 1
+    assert "68" in panel.locator("td.nb-hit, mark").first.inner_text()
+    shot(page, "chat", publish=True)
+
+
+def test_search_and_copy_a_citation(page):
+    _tab(page, "原文检索")
+    page.locator("#search-q textarea").fill("人社福精灵")
+    page.locator("#search-btn").click()
+    first = page.locator("#search-results .nb-hit-card").first
+    first.wait_for()
+    assert "人社福精灵" in first.locator("mark").first.inner_text()
+    first.locator("button.nb-copy").click()
+    page.wait_for_function("() => !!window.nbLastCopied")
+    copied = page.evaluate("window.nbLastCopied")
+    assert copied.startswith("《福建省人力资源和社会保障厅") and "年政府信息公开工作年度报告》" in copied
+    assert "人社福精灵" in copied and "行" in copied
+    assert page.locator("#search-cite-box textarea").input_value() == copied
+    shot(page, "search", publish=True)
+
+
+def test_data_tab_shows_charts_and_pivot(page):
+    _tab(page, "数据")
+    chart = page.locator("#chart-apps")
+    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+    page.locator("#data-pivot").get_by_text("68", exact=True).first.wait_for()
+    assert page.locator("#chart-outcomes canvas, #chart-outcomes svg").count() >= 1
+    page.wait_for_timeout(800)
+    shot(page, "data", publish=True)
+
+
+@pytest.mark.skipif(not UPLOAD.exists(), reason="real PDF sample missing")
+def test_upload_a_report_and_see_it_listed_with_its_audit(page):
+    _tab(page, "年报库")
+    page.locator("#lib-table").get_by_text("002_6b472aee8860b578.txt").wait_for()
+    page.locator("#lib-upload input[type=file]").set_input_files(str(UPLOAD))
+    page.locator("#lib-import").click()
+    results = page.locator("#lib-results")
+    results.get_by_text(UPLOAD.name).wait_for(timeout=240_000)
+    assert "已导入" in results.inner_text()
+    row = page.locator("#lib-table tr", has_text=UPLOAD.name)
+    row.wait_for()
+    assert any(s in row.inner_text() for s in ("通过", "不一致", "存疑", "无法核验"))
+    assert page.locator("#lib-audit").inner_text().strip()
+    shot(page, "library", publish=True)
