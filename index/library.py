@@ -220,5 +220,9 @@ class Library:
             self._lines[key] = load(path).lines
         return self._lines[key]
 
+    def refresh(self) -> None:
+        """Forget cached source lines (after a writer changed the library)."""
+        self._lines.clear()
+
     def close(self) -> None:
         self.con.close()

@@ -336,7 +336,7 @@ class Ingestor:
         m.replace_report(p, source_path, rel, user)
         self.vectors.delete(old_ids - set(ids))
         if old_copy and old_copy != rel and old_copy not in m.stored_paths():
-            (self.paths.root / old_copy).unlink(missing_ok=True)
+            self._drop_copy(old_copy)
         m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) - {file}), ensure_ascii=False))
 
     def _delete(self, file: str) -> None:
@@ -347,8 +347,16 @@ class Ingestor:
         m.delete_report(file)
         self.vectors.delete(ids)
         if row and row["stored_path"] and row["stored_path"] not in m.stored_paths():
-            (self.paths.root / row["stored_path"]).unlink(missing_ok=True)
+            self._drop_copy(row["stored_path"])
         m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) - {file}), ensure_ascii=False))
+
+    def _drop_copy(self, rel: str) -> None:
+        path = self.paths.root / rel
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # only when empty: same content may be stored under another name
+        except OSError:
+            pass
 
     def _after_write(self, agencies: set[str]) -> None:
         """Cross-year chain checks for the agencies touched, then BM25 (once per call, not per file)."""

