@@ -32,9 +32,9 @@ def _report_files(library) -> list[tuple[str, Path]]:
     out = []
     for row in library.sql("SELECT file, path FROM reports ORDER BY file", ()):
         d = _as_dict(row, ["file", "path"])
-        p = Path(d["path"])
-        if p.exists():
-            out.append((d["file"], p))
+        p = library.source_path(d["file"]) if hasattr(library, "source_path") else Path(d["path"])
+        if p is not None and Path(p).exists():
+            out.append((d["file"], Path(p)))
     return out
 
 
@@ -64,7 +64,7 @@ class NaiveRAG:
 
         from index.embed import ChromaEmbeddingFunction, get_embedder
 
-        self.embedder = self.embedder or get_embedder()
+        self.embedder = self.embedder or (self.library.embedder() if hasattr(self.library, "embedder") else get_embedder())
         files = _report_files(self.library)
         h = hashlib.sha256(self.embedder.model_name.encode())
         for f, p in files:

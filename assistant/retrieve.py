@@ -98,14 +98,18 @@ class HybridRetriever(BaseRetriever):
         self._by_id = {c.id: c for c in self._chunks}
         corpus = [tokenize(f"{c.section} {c.text}") for c in self._chunks]
         self._bm25 = BM25Okapi(corpus) if corpus else None
-        if self.use_dense and self.store_dir is not None and self._chunks:
-            from index.embed import get_embedder
-            from index.vectors import ChromaVectors
+        if self.use_dense and self._chunks:
+            if hasattr(self.library, "vectors"):  # the store's own embedder and collection
+                self.embedder = self.embedder or self.library.embedder()
+                self._vectors = self.library.vectors()
+            elif self.store_dir is not None:
+                from index.embed import get_embedder
+                from index.vectors import ChromaVectors
 
-            self.embedder = self.embedder or get_embedder()
-            if hasattr(self.embedder, "warm_up"):
+                self.embedder = self.embedder or get_embedder()
+                self._vectors = ChromaVectors(self.store_dir, self.embedder)
+            if self._vectors is not None and hasattr(self.embedder, "warm_up"):
                 self.embedder.warm_up()
-            self._vectors = ChromaVectors(self.store_dir, self.embedder)
         self._ready = True
         return self
 

