@@ -205,6 +205,10 @@ class Chunk:
     agency: Optional[str] = None
     year: Optional[int] = None
     level: Optional[str] = None
+    # Where inside its first/last line a text chunk starts/ends (offsets into Line.text, end exclusive), for
+    # chunks that split a long line at a sentence boundary. None: from the start / to the end of the line.
+    char_start: Optional[int] = None
+    char_end: Optional[int] = None
 
     def metadata(self) -> dict:
         md = {
