@@ -201,6 +201,10 @@ def build_chat_tab(svc: Services) -> dict:
     send_comment.click(save_comment, [comment, turns, backend], [comment, comment_done], api_name="feedback")
 
     copy.click(None, [plain], None, js="(t) => { window.nbCopy(t || ''); }")
-    clear.click(lambda: ([], [], -1, gr.update(choices=[], value=None), render.EMPTY_PANEL, "", ""), None,
-                [chatbot, turns, cur_turn, cite_list, panel, status, plain], api_visibility="undocumented")
+    def reset():
+        return [], [], -1, gr.update(choices=[], value=None), render.EMPTY_PANEL, "", ""
+
+    reset_outs = [chatbot, turns, cur_turn, cite_list, panel, status, plain]
+    clear.click(reset, None, reset_outs, api_visibility="undocumented")
+    chatbot.clear(reset, None, reset_outs, api_visibility="undocumented")  # the chatbot's own bin icon
     return {"chatbot": chatbot, "msg": msg, "panel": panel}

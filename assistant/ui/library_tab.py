@@ -172,5 +172,7 @@ def build_library_tab(svc: Services) -> dict:
         df, dd = refresh(None)
         return df, dd, f"已删除 {file}。", audit_frame(svc, None)
 
-    delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report")
+    delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report",
+                 # a confirm() in the page; cancelling sends no file, which do_delete refuses politely
+                 js="(f) => (f && confirm('确定从资料库删除 ' + f + ' 吗？删除后需重新上传才能恢复。')) ? f : null")
     return {"table": table, "pick": pick, "refresh": refresh}
