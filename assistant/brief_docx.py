@@ -39,6 +39,16 @@ def _setup(doc) -> None:
     sec.top_margin = sec.bottom_margin = Cm(2.0)
 
 
+def _widths(table, ncols: int, text_width_cm: float = 16.6) -> None:
+    """A wide label column, the rest shared (Word ignores column widths unless every cell carries one)."""
+    first = 5.6 if ncols > 1 else text_width_cm
+    other = Cm((text_width_cm - first) / max(ncols - 1, 1))
+    table.autofit = False
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(first) if i == 0 else other
+
+
 def to_docx(brief, path) -> Path:
     path = Path(path)
     doc = Document()
@@ -61,6 +71,7 @@ def to_docx(brief, path) -> Path:
             for row in s.table.rows:
                 for cell, v in zip(table.add_row().cells, row):
                     cell.text = v
+            _widths(table, len(s.table.header))
         for ch in s.charts:
             if Path(ch.path).exists():
                 doc.add_picture(ch.path, width=Cm(15))

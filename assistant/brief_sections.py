@@ -124,11 +124,11 @@ def pct(ctx: Ctx, part: float, whole: float, label: str) -> Optional[str]:
     return f"{p:.1f}%（{formula}）"
 
 
-def change(ctx: Ctx, what: str, y0: str, v0: float, s0: str, y1: str, v1: float, s1: str) -> str:
+def change(ctx: Ctx, what: str, y0: str, v0: float, s0: str, y1: str, v1: float, s1: str, unit: str = "件") -> str:
     """'本年新收申请：2019年52件[1]，2020年68件[5]，52→68，+16件（68−52=16），+30.8%（16÷52=30.8%）。'"""
     d = v1 - v0
     sign = "+" if d > 0 else ("−" if d < 0 else "±")
-    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}件（{fmt(v1)}−{fmt(v0)}={fmt(d)}）"
+    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}{unit}（{fmt(v1)}−{fmt(v0)}={fmt(d)}）"
     ctx.compute(f"{what}变化", f"{fmt(v1)}−{fmt(v0)}={fmt(d)}", d)
     if v0:
         p = round(d / v0 * 100, 1)
@@ -194,7 +194,8 @@ def overview(ctx: Ctx, units: list[Unit]) -> dict:
         line = [label]
         for u in units:
             c = _first(ctx, u.report.file, table, row, cols)
-            line.append(f"{show(c)} [{ctx.cite(c)}]" if c is not None else "—")
+            unit = "项" if c is not None and "项目" in c.column else "件"
+            line.append(f"{show(c, unit)} [{ctx.cite(c)}]" if c is not None else "—")
         if any(x != "—" for x in line[1:]):
             rows.append(line)
     return {"title": "一、总体情况", "paragraphs": paras, "table": (header, rows)}
@@ -229,13 +230,13 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
             text += "；" + "、".join(r for r, _ in zero) + "各项均为0" + "".join(f"[{n}]" for _, n in zero)
         paras.append(text + "。")
     for u0, u1 in (_pairs(units) if ctx.single else []):
-        for what, row, cols in (("规范性文件本年新公开", "规范性文件", ["本年新公开数量", "本年制发件数"]),
-                                ("政府集中采购项目数", "政府集中采购", ["采购项目数量"])):
+        for what, row, cols, unit in (("规范性文件本年新公开", "规范性文件", ["本年新公开数量", "本年制发件数"], "件"),
+                                      ("政府集中采购项目数", "政府集中采购", ["采购项目数量"], "项")):
             c0 = _first(ctx, u0.report.file, "主动公开", row, cols)
             c1 = _first(ctx, u1.report.file, "主动公开", row, cols)
             if c0 is not None and c1 is not None:
-                paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
-                                                   u1.label, c1.value, f"{show(c1)}[{ctx.cite(c1)}]"))
+                paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0, unit)}[{ctx.cite(c0)}]",
+                                                   u1.label, c1.value, f"{show(c1, unit)}[{ctx.cite(c1)}]", unit))
     return {"title": "二、主动公开政府信息情况", "paragraphs": paras}
 
 
