@@ -121,6 +121,7 @@ class Ingestor:
         self.manifest: Optional[Manifest] = None
         self.embedder = None
         self.vectors = None
+        self.last_embedded = 0
 
     # ------------------------------------------------------------ set-up and recovery
     def warm_up(self, rebuild: bool = False) -> "Ingestor":
@@ -316,12 +317,15 @@ class Ingestor:
         if len(set(ids)) != len(ids):
             raise StoreError(f"{file}: the chunker produced duplicate chunk ids; report this file")
         old_ids = m.chunk_ids(file)
-        old_texts = m.chunk_texts(file) if reuse else {}
-        same = [c.id for c in p.chunks if old_texts.get(c.id) == c.text]
-        known = self.vectors.embeddings(same) if same else {}
+        # reuse the vectors of texts already embedded for this file (ids may move when a paragraph is inserted)
+        by_text = {t: i for i, t in m.chunk_texts(file).items()} if reuse else {}
+        reusable = {c.id: by_text[c.text] for c in p.chunks if c.text in by_text}
+        stored = self.vectors.embeddings(set(reusable.values())) if reusable else {}
+        known = {cid: stored[old] for cid, old in reusable.items() if old in stored}
         todo = [c for c in p.chunks if c.id not in known]
         fresh = self.embedder.get_text_embedding_batch([c.text for c in todo]) if todo else []
         vecs = dict(zip([c.id for c in todo], fresh), **known)
+        self.last_embedded = len(todo)  # for tests and benches: how much of a report really was embedded
         # the copy: files/<sha16>/<name>, written before the manifest points at it
         rel = f"files/{p.doc.sha256[:16]}/{file}"
         dest = self.paths.root / rel

@@ -83,6 +83,7 @@ def test_changed_file_replaces_its_chunks_only(store_copy, sample_dir, tmp_path)
     assert r.status in ("ok", "warning"), r.reason
     new_003 = ing.manifest.chunk_ids(F003)
     assert new_003 != old_003 and (old_003 & new_003)  # unchanged chunks keep their ids
+    assert 0 < ing.last_embedded < len(new_003) // 2  # only the changed text was embedded again
     others = set(before["chunks"]) - {(i,) for i in old_003}
     assert others <= {(i,) for i in ing.manifest.chunk_ids()}  # other reports untouched
     assert any("政务公开专线电话" in t for t in ing.manifest.chunk_texts(F003).values())
