@@ -20,7 +20,9 @@ from index.records import Citation
 
 PART_HEAD = re.compile(r"^\s?([一二三四五六])[、.．]\s*(总体情况|主动公开|收到和处理|政府信息公开行政复议|存在|.*其他需要报告)")
 PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-SENT_END = re.compile(r"(?<=[。；;！？!?])")
+SENT_END = re.compile(r"(?<=[。；;！？!?\x00])")
+HEADING = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d))")
+CUT = "\x00"  # a sentence boundary that is not punctuation (around headings), dropped from quotes
 
 
 def report_title(agency: Optional[str], year: Optional[int]) -> str:
@@ -138,7 +140,9 @@ def sentences(lines: list[tuple[int, Optional[int], str]], spans: list[tuple[int
             t = re.sub(r"\s+", " ", t).strip()
             if not t or PART_HEAD.match(t):
                 continue
-            if buf and re.search(r"[A-Za-z0-9]$", buf) and re.match(r"[A-Za-z0-9]", t):
+            if HEADING.match(t):  # a sub-heading starts a new sentence; a short one is a sentence of its own
+                t = CUT + t + (CUT if len(t) <= 40 and not re.search(r"[。；;！？!?]", t) else "")
+            elif buf and re.search(r"[A-Za-z0-9]$", buf) and re.match(r"[A-Za-z0-9]", t):
                 t = " " + t
             buf += t
             owners += [i] * len(t)
@@ -148,7 +152,7 @@ def sentences(lines: list[tuple[int, Optional[int], str]], spans: list[tuple[int
                 continue
             start, end = pos, pos + len(s) - 1
             pos += len(s)
-            txt = s.strip().rstrip("；;，,")
+            txt = s.replace(CUT, "").strip().rstrip("；;，,")
             if len(txt) < 6:
                 continue
             i0, i1 = owners[start], owners[end]
