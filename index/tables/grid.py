@@ -1,0 +1,175 @@
+"""Lines → cells. Every layout becomes the same thing: per line, label fragments and value cells.
+
+Layouts: DOCX/HTML rows (Line.cells), tab rows, pipe rows, one cell per line, PDF text where cells are
+separated by spaces. Page footers ("- 3 -", "第3页") and prose lines (sentences) carry no cells.
+Also finds the three tables' regions from the report's own headings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from index.records import Document
+from index.tables.numbers import Cell, clean, is_unit_token, parse_cell
+
+_FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
+_DASHED = re.compile(r"[-—–－]")
+
+
+@dataclass
+class GridLine:
+    idx: int  # index into Document.lines
+    texts: list[Cell] = field(default_factory=list)  # label fragments, in order
+    values: list[Cell] = field(default_factory=list)  # value cells (number/zero/empty/slash), in order
+    blank: bool = False
+    values_before_text: bool = False  # numbers printed before the label on the same line
+
+    @property
+    def label(self) -> str:
+        return "".join(c.printed for c in self.texts)
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(c.kind in ("number", "zero", "slash") for c in self.values)
+
+
+def _is_footer(t: str) -> bool:
+    return bool(_FOOTER.match(t)) and (bool(_DASHED.search(t)) or "页" in t)
+
+
+def _is_prose(text: str) -> bool:
+    t = clean(text)
+    return "。" in t or len(t) > 60
+
+
+def _split_cells(idx: int, raw: list[str]) -> GridLine:
+    """Structured row (tabs, pipes, real table cells): cells keep their positions; empty cells count."""
+    g = GridLine(idx)
+    cells = [parse_cell(c, idx) for c in raw]
+    # a unit printed in its own cell right after a number belongs to it ("6659425.34", "元")
+    merged: list[Cell] = []
+    for c in cells:
+        if c.kind == "text" and is_unit_token(c.printed) and merged and merged[-1].kind in ("number", "zero") \
+                and not merged[-1].unit:
+            merged[-1].unit = clean(c.printed)
+            merged[-1].printed += c.printed
+            continue
+        merged.append(c)
+    last_text = max((i for i, c in enumerate(merged) if c.kind == "text"), default=-1)
+    filled = [c for c in merged if c.kind != "empty"]
+    if last_text < 0 and len(filled) == 1 and len(merged) <= 3:
+        # one cell per line, indented by a tab: the empty cells are indentation, not table cells
+        g.values = filled
+        return g
+    g.texts = [c for c in merged[: last_text + 1] if c.kind == "text"]
+    g.values = merged[last_text + 1:]
+    if not g.texts and all(c.kind == "empty" for c in g.values):
+        g.blank = True
+    return g
+
+
+def _split_spaces(idx: int, text: str) -> GridLine:
+    """Unstructured text (PDF extraction, flattened web page): numbers are the numeric tokens."""
+    g = GridLine(idx)
+    toks = clean(text).split(" ")
+    cells = [parse_cell(t, idx) for t in toks if t]
+    merged: list[Cell] = []
+    for c in cells:
+        if c.kind == "text" and is_unit_token(c.printed) and merged and merged[-1].kind in ("number", "zero") \
+                and not merged[-1].unit:
+            merged[-1].unit = c.printed
+            merged[-1].printed += " " + c.printed
+            continue
+        if c.kind == "empty":
+            continue
+        merged.append(c)
+    texts = [i for i, c in enumerate(merged) if c.kind == "text"]
+    if not texts:
+        g.values = merged
+        return g
+    first, last = texts[0], texts[-1]
+    # fragments of one label may be separated by spaces: join the text tokens between first and last text
+    label_cells = merged[first: last + 1]
+    if any(c.kind != "text" for c in label_cells):
+        # numbers inside the text (e.g. "1 属于"): treat the whole middle as label text
+        pass
+    g.texts = [Cell(" ".join(c.printed for c in label_cells), "text", None, idx)]
+    after = merged[last + 1:]
+    before = merged[:first]
+    if after:
+        g.values = after
+    elif before:
+        g.values = before
+        g.values_before_text = True
+    return g
+
+
+def grid_lines(doc: Document, start: int = 0, end: Optional[int] = None) -> list[GridLine]:
+    out: list[GridLine] = []
+    end = len(doc.lines) if end is None else end
+    for i in range(start, end):
+        ln = doc.lines[i]
+        if ln.cells is not None:
+            out.append(_split_cells(i, list(ln.cells)))
+            continue
+        t = ln.text.rstrip("\r\n")
+        ct = clean(t)
+        if not ct:
+            out.append(GridLine(i, blank=True))
+            continue
+        if _is_footer(ct):
+            out.append(GridLine(i, blank=True))
+            continue
+        if "|" in t and t.count("|") >= 2:
+            parts = t.split("|")
+            out.append(_split_cells(i, parts))
+        elif "\t" in t:
+            out.append(_split_cells(i, t.split("\t")))
+        elif _is_prose(t):
+            out.append(GridLine(i, texts=[Cell(ct, "text", None, i)]))
+        else:
+            out.append(_split_spaces(i, t))
+    return out
+
+
+# ---------------------------------------------------------------- regions
+def _short(doc: Document, i: int, n: int = 40) -> bool:
+    return len(clean(doc.lines[i].text)) <= n
+
+
+@dataclass
+class Regions:
+    t1: Optional[tuple[int, int]]
+    t2: Optional[tuple[int, int]]
+    t3: Optional[tuple[int, int]]
+
+
+def find_regions(doc: Document) -> Regions:
+    """Line ranges [start, end) of the three tables, found by their headings (never by position)."""
+    lines = [clean(ln.text) for ln in doc.lines]
+    n = len(lines)
+
+    def first(pred, start=0, stop=None):
+        for i in range(start, n if stop is None else stop):
+            if pred(i):
+                return i
+        return None
+
+    # the heading of part 二 or the first 第二十条 line, whichever comes first (000 lost the latter)
+    a1s = [first(lambda i: "第二十条" in lines[i] and _short(doc, i, 30)),
+           first(lambda i: "主动公开政府信息情况" in lines[i] and _short(doc, i))]
+    a1 = min((a for a in a1s if a is not None), default=None)
+    a2 = first(lambda i: "收到和处理政府信息公开申请" in lines[i] and _short(doc, i), a1 or 0)
+    if a2 is None:
+        a2 = first(lambda i: re.search("本年(新收|新增).{0,6}申请", lines[i]) is not None
+                   and not _is_prose(lines[i]), a1 or 0)
+    a3 = first(lambda i: "行政复议" in lines[i] and ("行政诉讼" in lines[i] or "情况" in lines[i])
+               and _short(doc, i, 60), a2 if a2 is not None else (a1 or 0))
+    after3 = a3 if a3 is not None else (a2 if a2 is not None else 0)
+    e3 = first(lambda i: re.match(r"^[五5][、.．]", lines[i]) is not None
+               or ("存在的主要问题" in lines[i] and _short(doc, i)), after3 + 1)
+    t1 = (a1, a2 if a2 is not None else (a3 if a3 is not None else min(n, a1 + 120))) if a1 is not None else None
+    t2 = (a2, a3 if a3 is not None else (e3 if e3 is not None else min(n, a2 + 300))) if a2 is not None else None
+    t3 = (a3, e3 if e3 is not None else min(n, a3 + 120)) if a3 is not None else None
+    return Regions(t1, t2, t3)

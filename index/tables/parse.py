@@ -1,0 +1,218 @@
+"""`parse_tables(doc) -> TableResult`: the three standard tables of one report as typed facts.
+
+Template: 2021 when the report prints a field only the revised template has (本年制发件数, 本年处理决定数量,
+本年收费金额, the split 其他处理 rows), else 2019. A table or row the report lacks yields no fact and a
+warning — never an invented 0.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from index.records import Document, Fact, SourceRef, TableResult, Warning
+from index.tables import labels as L
+from index.tables.grid import GridLine, find_regions, grid_lines
+from index.tables.numbers import Cell, clean, to_yuan
+from index.tables.rows import bind, find_hits, value_groups
+from index.tables.solve import Choice, Reading, candidates, choose
+
+_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额|逾期不补正|逾期未按收费通知")
+T2_SUMS = [(list(range(6)), 6)]
+T3_SUMS = [([0, 1, 2, 3], 4), ([5, 6, 7, 8], 9), ([10, 11, 12, 13], 14)]
+
+
+def detect_template(doc: Document, regions) -> Optional[str]:
+    spans = [r for r in (regions.t1, regions.t2) if r]
+    if not spans and not regions.t3:
+        return None
+    text = "\n".join(doc.lines[i].text for a, b in spans for i in range(a, b))
+    return "2021" if _2021.search(re.sub(r"\s+", "", text)) else "2019"
+
+
+class _Builder:
+    def __init__(self, doc: Document, template: str):
+        self.doc, self.template = doc, template
+        self.facts: list[Fact] = []
+        self.warnings: list[Warning] = []
+
+    def src(self, line_idx: Optional[int]) -> Optional[SourceRef]:
+        if line_idx is None:
+            return None
+        ln = self.doc.lines[line_idx]
+        return SourceRef(line=ln.line, text=ln.text, page=ln.page, cell_ref=ln.cell_ref)
+
+    def warn(self, code: str, msg: str):
+        self.warnings.append(Warning(code, f"{self.doc.file}: {msg}", self.doc.file))
+
+    def add(self, table, row, col, value, kind, printed, line_idx, unit=None, uncertain=False):
+        self.facts.append(Fact(file=self.doc.file, table=table, row=row, column=col, value=value, kind=kind,
+                               unit=unit, printed=printed, source=self.src(line_idx), uncertain=uncertain,
+                               template=self.template))
+
+    def add_reading(self, table, row, columns, ch: Choice, fallback_line: Optional[int]):
+        r = ch.reading
+        for i, (col, s) in enumerate(zip(columns, r.slots)):
+            value = s.value
+            if s.kind == "empty" and not r.row_ok:
+                value = None  # an empty cell is 0 only when the row total confirms it
+            line = s.cell.line if s.cell is not None else fallback_line
+            self.add(table, row, col, value, s.kind, s.printed, line,
+                     uncertain=(i in ch.uncertain_cols) or s.cell is None)
+
+
+# ---------------------------------------------------------------- table 1
+def _money_unit(glines: list[GridLine], before_line: int, default: str) -> str:
+    unit = None
+    for g in glines:
+        if g.idx >= before_line:
+            break
+        for c in g.texts:
+            t = clean(c.printed)
+            if "金额" in t or "单位" in t or t in ("（元）", "(元)", "（万元）", "(万元)"):
+                unit = "万元" if "万元" in t else "元" if "元" in t else unit
+    return unit or default
+
+
+def _table1(b: _Builder, glines: list[GridLine]):
+    specs = L.row_specs(L.T1, b.template)
+    hits = find_hits(glines, specs)
+    rows = bind(glines, hits, value_groups(glines, 3))
+    found = set()
+    for br in rows:
+        spec = br.spec
+        if br.group is None:
+            b.warn("missing_row", f"主动公开 row {spec.name}: label at line "
+                                  f"{b.doc.lines[br.hit.lines[0]].line} has no values; left out")
+            continue
+        found.add(spec.name)
+        cells = list(br.group.cells)
+        k = len(spec.columns)
+        while len(cells) > k and cells[-1].kind == "empty":
+            cells.pop()
+        while len(cells) > k and cells[0].kind == "empty":
+            cells.pop(0)
+        if len(cells) != k:
+            b.warn("cells", f"主动公开 row {spec.name} (line {b.doc.lines[br.hit.lines[0]].line}) has "
+                            f"{len(cells)} cells for {k} columns; read left to right, marked uncertain")
+        for i, col in enumerate(spec.columns):
+            if i >= len(cells):
+                continue
+            c = cells[i]
+            value, unit = c.value, c.unit
+            if spec.money and i == k - 1:
+                default = "万元" if b.template == "2021" else "元"
+                unit = unit or _money_unit(glines, br.hit.lines[0] + 1, default)
+                value = to_yuan(value, unit)
+            b.add(L.T1, spec.name, col, value, c.kind, c.printed, c.line, unit=unit,
+                  uncertain=len(cells) != k or br.distance > 3)
+    return found
+
+
+# ---------------------------------------------------------------- table 2
+def _t2_rules(template: str):
+    outcomes = L.outcome_rows(template)
+
+    def rules(vals: dict[str, tuple]) -> int:
+        ok = 0
+        for c in range(7):
+            def v(r):
+                x = vals.get(r)
+                return None if x is None else (x[c] or 0.0)
+            a, b2, t, f = v("本年新收"), v("上年结转"), v("总计"), v("结转下年度继续办理")
+            if None not in (a, b2, t, f) and abs(a + b2 - t - f) < 0.01:
+                ok += 1
+            outs = [v(r) for r in outcomes]
+            if t is not None and None not in outs and abs(sum(outs) - t) < 0.01:
+                ok += 1
+        return ok
+
+    return rules
+
+
+def _trim_header(glines: list[GridLine], specs) -> list[GridLine]:
+    """Table 2 starts at row 一 (本年新收): the column headers above it ("总计"…) are not rows."""
+    first = L.row_specs(L.T2, "2019")[0]
+    for k, g in enumerate(glines):
+        if any(L.match_row((first,), c.printed)[1] > 0 for c in g.texts) or \
+                (k + 1 < len(glines) and any(L.match_row((first,), c.printed + c2.printed)[1] > 0
+                                             for c in g.texts for c2 in glines[k + 1].texts)):
+            start = k
+            while start > 0 and (glines[start - 1].blank or (glines[start - 1].values and not glines[start - 1].texts)):
+                start -= 1
+            return glines[start:]
+    return glines
+
+
+def _table2(b: _Builder, glines: list[GridLine]):
+    specs = L.row_specs(L.T2, b.template)
+    glines = _trim_header(glines, specs)
+    hits = find_hits(glines, specs)
+    rows = bind(glines, hits, value_groups(glines, 7))
+    cands: dict[str, list[Reading]] = {}
+    where: dict[str, int] = {}
+    for br in rows:
+        if br.group is None:
+            continue
+        cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
+        where[br.spec.name] = br.group.lines[0]
+    chosen = choose(cands, _t2_rules(b.template))
+    for spec in specs:
+        ch = chosen.get(spec.name)
+        if ch is None:
+            b.warn("missing_row", f"依申请公开 row {spec.name} not found (or no values next to its label); "
+                                  f"its cells are unknown, not 0")
+            continue
+        b.add_reading(L.T2, spec.name, L.APPLICANT_COLUMNS, ch, where.get(spec.name))
+    return set(chosen)
+
+
+# ---------------------------------------------------------------- table 3
+def _table3(b: _Builder, glines: list[GridLine]):
+    specs = L.row_specs(L.T3, b.template)
+    hits = find_hits(glines, specs)
+    rows = [br for br in bind(glines, hits, value_groups(glines, 5)) if br.group is not None
+            and len([c for c in br.group.cells if c.kind != "empty"]) >= 1 and len(br.group.cells) >= 4]
+    if len(rows) >= 2:  # one row per group, labelled
+        for br in rows:
+            cands = candidates(br.group.cells, 5, [([0, 1, 2, 3], 4)])
+            ch = choose({br.spec.name: cands}, lambda v: 0)[br.spec.name]
+            b.add_reading(L.T3, br.spec.name, L.REVIEW_COLUMNS, ch, br.group.lines[0])
+        return {br.spec.name for br in rows}
+    cells: list[Cell] = []
+    for g in glines:
+        if g.texts or g.blank or not g.values:
+            continue
+        cells.extend(g.values)
+        if sum(c.kind != "empty" for c in cells) >= 15 or len(cells) >= 15:
+            break
+    if not any(c.kind != "empty" for c in cells):
+        return set()
+    cands = candidates(cells, 15, T3_SUMS)
+    ch = choose({"all": cands}, lambda v: 0)["all"]
+    for gi, row in enumerate(L.REVIEW_ROWS):
+        sub = Reading(ch.reading.slots[gi * 5:(gi + 1) * 5], 0.0, row_ok=ch.reading.row_ok)
+        sub_ch = Choice(sub, {i - gi * 5 for i in ch.uncertain_cols if gi * 5 <= i < gi * 5 + 5})
+        b.add_reading(L.T3, row, L.REVIEW_COLUMNS, sub_ch, cells[0].line)
+    return set(L.REVIEW_ROWS)
+
+
+def parse_tables(doc: Document) -> TableResult:
+    """The three standard tables of `doc` as facts, with the in-report balance checks."""
+    from index.audit import audit_facts
+
+    regions = find_regions(doc)
+    template = detect_template(doc, regions)
+    if template is None:
+        w = Warning("missing_table", f"{doc.file}: none of the three standard tables was found "
+                                     f"(no 第二十条 / 收到和处理政府信息公开申请 / 行政复议 headings)", doc.file)
+        return TableResult(None, [], [], [w])
+    b = _Builder(doc, template)
+    for name, span, fn in ((L.T1, regions.t1, _table1), (L.T2, regions.t2, _table2), (L.T3, regions.t3, _table3)):
+        if span is None:
+            b.warn("missing_table", f"table {name} not found; its values are unknown")
+            continue
+        found = fn(b, grid_lines(doc, *span))
+        if not found:
+            b.warn("missing_table", f"table {name}: heading at line {doc.lines[span[0]].line} but no rows read")
+    checks = audit_facts(doc.file, b.facts, template)
+    return TableResult(template, b.facts, checks, b.warnings)

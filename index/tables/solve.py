@@ -1,0 +1,179 @@
+"""Choosing the reading of a row that the report's own balance rules confirm.
+
+A row may carry more cells than columns (merged cells leave spurious ones, tab rows keep spacer
+columns), fewer (a cell lost) or digits that ran together. Each row gets candidate readings, each with a
+prior cost (dropping an edge spacer is cheap, dropping a printed number dear); only readings whose row
+sums hold are kept when there are any. Then the readings of all rows are chosen together to satisfy as
+many column rules as possible (一+二 = （七）+四, （七） = Σ outcomes), cheapest first. When another
+reading would do just as well, the chosen one is kept and its differing cells are marked uncertain.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from index.tables.numbers import Cell, splits
+
+MAX_CANDIDATES = 40
+EXHAUSTIVE_LIMIT = 3000
+
+
+@dataclass
+class Slot:
+    value: Optional[float]  # number as read (0 for empty cells); None for slash
+    cell: Optional[Cell]  # None when the cell was inferred (missing from the print)
+    kind: str
+    printed: Optional[str] = None
+
+
+@dataclass
+class Reading:
+    slots: list[Slot]
+    cost: float
+    row_ok: bool = True
+
+    @property
+    def values(self) -> tuple:
+        return tuple(s.value for s in self.slots)
+
+
+def _num(s: Slot) -> float:
+    return s.value or 0.0
+
+
+def _slot(c: Cell) -> Slot:
+    if c.kind == "empty":
+        return Slot(0.0, c, "empty", "")
+    if c.kind == "slash":
+        return Slot(None, c, "slash", c.printed)
+    return Slot(c.value, c, c.kind, c.printed)
+
+
+def _drop_cost(cells: list[Cell], i: int) -> float:
+    c = cells[i]
+    if c.kind == "empty":
+        edge = all(x.kind == "empty" for x in cells[:i]) or all(x.kind == "empty" for x in cells[i + 1:])
+        return 0.1 if edge else 1.0
+    if c.kind in ("zero", "slash"):
+        return 1.5
+    return 3.0
+
+
+def row_sum_ok(values: tuple, sums: list[tuple[list[int], int]]) -> bool:
+    for parts, total in sums:
+        if abs(sum(values[p] or 0.0 for p in parts) - (values[total] or 0.0)) > 0.01:
+            return False
+    return True
+
+
+def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) -> list[Reading]:
+    """Readings of one printed row as `want` cells; those satisfying the row sums first (if any)."""
+    cells = [c for c in cells if c.kind != "text"]
+    n = len(cells)
+    found: dict[tuple, Reading] = {}
+
+    def add(slots: list[Slot], cost: float):
+        r = Reading(slots, cost)
+        key = r.values
+        if key not in found or found[key].cost > cost:
+            found[key] = r
+
+    if n == want:
+        add([_slot(c) for c in cells], 0.0)
+    elif n > want:
+        # long rows: edge spacers first, so the combinations stay few
+        cells2 = list(cells)
+        while len(cells2) - want > 4 and cells2 and cells2[-1].kind == "empty":
+            cells2.pop()
+        while len(cells2) - want > 4 and cells2 and cells2[0].kind == "empty":
+            cells2.pop(0)
+        k = len(cells2) - want
+        if 0 < k <= 4:
+            for drop in itertools.combinations(range(len(cells2)), k):
+                cost = sum(_drop_cost(cells2, i) for i in drop)
+                add([_slot(c) for i, c in enumerate(cells2) if i not in drop], cost)
+        elif k == 0:
+            add([_slot(c) for c in cells2], 0.0)
+    else:
+        digits = [c for c in cells if c.kind in ("number", "zero") and c.printed.isdigit()]
+        if len(digits) == n and n > 0:
+            for parts in splits([c.printed for c in cells], want):
+                slots, ci, used = [], 0, 0
+                # map each piece back to the printed cell it was cut from
+                for p in parts:
+                    c = cells[ci]
+                    slots.append(Slot(float(p), c, "zero" if int(p) == 0 else "number", p))
+                    used += len(p)
+                    if used == len(c.printed):
+                        ci, used = ci + 1, 0
+                add(slots, 0.3 * (want - n))
+        if n > 0 and want - n <= 3:
+            for pos in itertools.combinations(range(want), want - n):
+                it = iter(cells)
+                slots = [Slot(0.0, None, "empty", None) if i in pos else _slot(next(it)) for i in range(want)]
+                add(slots, 2.0 * (want - n))
+    out = sorted(found.values(), key=lambda r: r.cost)
+    for r in out:
+        r.row_ok = row_sum_ok(r.values, sums)
+    good = [r for r in out if r.row_ok]
+    return (good or out)[:MAX_CANDIDATES]
+
+
+@dataclass
+class Choice:
+    reading: Reading
+    uncertain_cols: set[int] = field(default_factory=set)
+    alternatives: int = 0
+
+
+def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], int]) -> dict[str, Choice]:
+    """Pick one reading per row maximising the number of column rules satisfied, then the lowest cost."""
+    names = [r for r in rows if rows[r]]
+    if not names:
+        return {}
+
+    def score(assign: dict[str, Reading]) -> tuple:
+        vals = {k: v.values for k, v in assign.items()}
+        return (rules(vals), -sum(v.cost for v in assign.values()))
+
+    product = 1
+    for r in names:
+        product *= len(rows[r])
+    best = {r: rows[r][0] for r in names}
+    best_s = score(best)
+    if product <= EXHAUSTIVE_LIMIT:
+        amb = [r for r in names if len(rows[r]) > 1]
+        for combo in itertools.product(*(rows[r] for r in amb)):
+            a = dict(best)
+            a.update(zip(amb, combo))
+            s = score(a)
+            if s > best_s:
+                best, best_s = a, s
+    else:
+        for _ in range(4):  # coordinate descent: few passes settle
+            changed = False
+            for r in names:
+                for cand in rows[r]:
+                    a = dict(best)
+                    a[r] = cand
+                    s = score(a)
+                    if s > best_s:
+                        best, best_s, changed = a, s, True
+            if not changed:
+                break
+    out: dict[str, Choice] = {}
+    for r in names:
+        ch = Choice(best[r])
+        for cand in rows[r]:
+            if cand is best[r] or not cand.row_ok:
+                continue
+            a = dict(best)
+            a[r] = cand
+            if score(a)[0] >= best_s[0]:
+                ch.alternatives += 1
+                for i, (x, y) in enumerate(zip(cand.values, best[r].values)):
+                    if x != y:
+                        ch.uncertain_cols.add(i)
+        out[r] = ch
+    return out
