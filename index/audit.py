@@ -77,7 +77,8 @@ def audit_facts(file: str, facts: list[Fact], template: Optional[str]) -> list[C
                                  ("总计列", [(T2, r, "总计")]),
                                  ("六类申请人之和", [(T2, r, c) for c in APPLICANT_COLUMNS[:6]]),
                                  f"依申请公开 row {r}: 总计 = sum of applicants"))
-        outs = outcome_rows(template or "2019")
+        # the split 其他处理 rows when the report prints them (2021 template), else the single row
+        outs = outcome_rows("2021" if any(r.startswith("其他处理-") for r in rows) else "2019")
         for c in APPLICANT_COLUMNS:
             checks.append(_check(file, "column_balance", f"{T2}/{c}", fx,
                                  ("一+二", [(T2, "本年新收", c), (T2, "上年结转", c)]),

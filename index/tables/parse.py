@@ -143,8 +143,15 @@ def _trim_header(glines: list[GridLine], specs) -> list[GridLine]:
     return glines
 
 
+_SPLIT_OTHER = re.compile(r"逾期不补正|逾期未按收费")
+
+
 def _table2(b: _Builder, glines: list[GridLine]):
-    specs = L.row_specs(L.T2, b.template)
+    # the split 其他处理 rows are used only when the table prints them: some 2021-template reports keep
+    # the single row, and a row the report lacks must not be invented
+    split = any(_SPLIT_OTHER.search(re.sub(r"\s+", "", c.printed)) for g in glines for c in g.texts)
+    variant = "2021" if split else "2019"
+    specs = L.row_specs(L.T2, variant)
     glines = _trim_header(glines, specs)
     hits = find_hits(glines, specs)
     rows = bind(glines, hits, value_groups(glines, 7))
@@ -155,7 +162,7 @@ def _table2(b: _Builder, glines: list[GridLine]):
             continue
         cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
         where[br.spec.name] = br.group.lines[0]
-    chosen = choose(cands, _t2_rules(b.template))
+    chosen = choose(cands, _t2_rules(variant))
     for spec in specs:
         ch = chosen.get(spec.name)
         if ch is None:
