@@ -473,10 +473,10 @@ def infer_metadata(doc: Document) -> ReportMeta:
             year = y[0]
             ev["year"] = Evidence(year, "filename", doc.file)
         if agency is None:
-            m = _ref().type_re.search(stem)
+            bare = re.sub(r"(19|20)\d{2}年?度?", "", stem)
+            m = _ref().type_re.search(bare)
             if m:
-                written = re.sub(r"^.*?(?=[\u4e00-\u9fff])", "", stem[: m.end()])
-                written = re.sub(r"(19|20)\d{2}年?度?", "", written)
+                written = re.sub(r"^[^\u4e00-\u9fff]*", "", bare[: m.end()]).removeprefix("关于")
                 parsed = _parse_name(written, context)
                 if parsed and parsed.generic:
                     parsed = _resolve_generic(parsed, context)

@@ -1,0 +1,105 @@
+"""index/metadata.py on the real samples (gold metadata), the real PDFs, and titles of other agencies/levels."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.loaders import load
+from index.metadata import infer_metadata
+from index.records import Document, Line
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+REAL_PDF = Path("/work/shared/real-pdf")
+GOLD = {r["file"]: r for r in json.loads(Path("/work/shared/gold/seed_facts.json").read_text("utf-8"))["reports"]}
+
+
+def _doc(*lines: str, file: str = "x.txt") -> Document:
+    return Document(file=file, path="/tmp/" + file, sha256="0", format="txt",
+                    lines=[Line(t, i + 1) for i, t in enumerate(lines)])
+
+
+@pytest.mark.parametrize("name", sorted(GOLD))
+def test_samples_match_gold(name):
+    meta = infer_metadata(load(SAMPLE / name))
+    g = GOLD[name]
+    assert (meta.agency, meta.region, meta.level, meta.year) == (g["agency"], g["region"], g["level"], g["year"])
+    assert not meta.warnings
+    for field in ("agency", "region", "level", "year"):
+        ev = meta.evidence[field]
+        assert ev.value == getattr(meta, field)
+        assert ev.source == ("title" if g["has_title_line"] else "body")
+        assert ev.line is not None and ev.text
+
+
+def test_reports_without_title_read_from_the_body():
+    m0 = infer_metadata(load(SAMPLE / "000_a1db54b6d4824c27.txt"))
+    assert m0.evidence["agency"].text == "省人社厅"  # 我厅 + 省人社厅 + the province the body names most
+    assert "2019年政务公开工作要点" in m0.evidence["year"].text
+    m4 = infer_metadata(load(SAMPLE / "004_b7caf00a3cd44191.txt"))
+    assert m4.evidence["agency"].text == "省人力资源社会保障厅"
+    assert m4.evidence["year"].line == 2
+
+
+def test_title_split_over_two_lines():
+    m = infer_metadata(load(SAMPLE / "002_6b472aee8860b578.txt"))
+    assert m.evidence["agency"].text == "福建省人力资源和社会保障厅 2020 年政府信息公开工作年度报告"
+    assert m.evidence["agency"].line == 2
+
+
+@pytest.mark.parametrize("name,agency,region,level,year", [
+    ("huaian_2024.pdf", "淮安市人民政府", "江苏省淮安市", "市级", 2024),
+    ("hongze_2023.pdf", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区", "县级", 2023),
+    ("hongze_2024.pdf", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区", "县级", 2024),
+])
+def test_real_pdfs(name, agency, region, level, year):
+    m = infer_metadata(load(REAL_PDF / name))
+    assert (m.agency, m.region, m.level, m.year) == (agency, region, level, year)
+    assert m.evidence["agency"].source == "title" and m.evidence["agency"].line == 1
+
+
+@pytest.mark.parametrize("title,agency,region,level,year", [
+    ("北京市朝阳区人民政府2021年政府信息公开工作年度报告", "北京市朝阳区人民政府", "北京市朝阳区", "县级", 2021),
+    ("2022年度南京市鼓楼区发改委政府信息公开工作年度报告", "南京市鼓楼区发展和改革委员会", "江苏省南京市鼓楼区", "县级", 2022),
+    ("昆山市人民政府2020年政府信息公开工作年度报告", "昆山市人民政府", "江苏省苏州市昆山市", "县级", 2020),
+    ("广西壮族自治区公安厅2020年政府信息公开工作年度报告", "广西壮族自治区公安厅", "广西壮族自治区", "省级", 2020),
+    ("二〇二〇年度厦门市人社局政府信息公开工作年度报告", "厦门市人力资源和社会保障局", "福建省厦门市", "市级", 2020),
+    ("关于2021年度上海市卫健委政府信息公开工作的年度报告", "上海市卫生健康委员会", "上海市", "省级", 2021),
+    ("淮安市洪泽区高良涧街道办事处2022年政府信息公开工作年度报告", "淮安市洪泽区高良涧街道办事处",
+     "江苏省淮安市洪泽区高良涧街道", "乡镇级", 2022),
+    ("国家统计局2020年政府信息公开工作年度报告", "国家统计局", "全国", "国家级", 2020),
+])
+def test_other_agencies_and_levels(title, agency, region, level, year):
+    m = infer_metadata(_doc(title, "一、总体情况", "本年度，我单位认真贯彻落实《条例》。"))
+    assert (m.agency, m.region, m.level, m.year) == (agency, region, level, year)
+
+
+def test_ambiguous_district_is_resolved_by_the_body_or_left_unknown():
+    title = ("鼓楼区人民政府", "2021年政府信息公开工作年度报告", "一、总体情况")
+    m = infer_metadata(_doc(*title, "2021年，我区在福州市委、福州市政府的领导下推进政务公开。"))
+    assert m.agency == "福州市鼓楼区人民政府" and m.region == "福建省福州市鼓楼区"
+    unknown = infer_metadata(_doc(*title, "2021年，我区推进政务公开。"))  # 南京/福州/徐州/开封 all have one
+    assert unknown.agency is None and unknown.region is None and unknown.year == 2021
+    assert {w.code for w in unknown.warnings} == {"metadata"}
+    assert any("发布机关" in w.message for w in unknown.warnings)
+
+
+def test_statistics_period_and_file_name():
+    m = infer_metadata(_doc("一、总体情况", "本报告所列数据统计期限自2022年1月1日至2022年12月31日。"))
+    assert m.year == 2022 and m.evidence["year"].source == "body" and m.evidence["year"].line == 2
+    m = infer_metadata(_doc("一、总体情况", "我局加强政务公开。", file="厦门市人社局2021年报告.txt"))
+    assert m.year == 2021 and m.agency == "厦门市人力资源和社会保障局"
+    assert m.evidence["agency"].source == "filename"
+
+
+def test_unknown_is_none_with_warnings_never_a_guess():
+    m = infer_metadata(_doc("政府信息公开工作年度报告", "一、总体情况", "本年度，我单位推进政务公开。"))
+    assert (m.agency, m.region, m.level, m.year) == (None, None, None, None)
+    assert len(m.warnings) == 4 and all(w.code == "metadata" for w in m.warnings)
+
+
+def test_file_name_with_year_first():
+    m = infer_metadata(_doc("一、总体情况", "我厅加强政务公开。", file="007_2020年福建省人社厅政府信息公开年报.pdf"))
+    assert (m.agency, m.year, m.level) == ("福建省人力资源和社会保障厅", 2020, "省级")
