@@ -143,6 +143,14 @@ class Assistant:
         if not parts:
             reason = "no_fact" if q.quantities and q.agencies and q.years else "weak"
             return compose.refusal(q, self.reports(), reason), Route("refuse", "没有匹配的事实，原文证据也不足")
+        gaps = []
+        if q.unknown_agencies:
+            gaps.append(f"库中没有{'、'.join(q.unknown_agencies)}的报告，未作回答。")
+        if q.missing_years:
+            gaps.append(f"库中没有{'、'.join(q.agencies) or '任何单位'}{'、'.join(f'{y}年' for y in q.missing_years)}的报告。")
+        for d in parts[:1]:
+            d.notes += gaps
+            d.text += "".join(gaps)
         if len(parts) == 1:
             return parts[0], rt
         a, b = parts

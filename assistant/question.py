@@ -198,11 +198,33 @@ def _short_region(region: Optional[str]) -> list[str]:
     return [last, short] if short and short != last else [last]
 
 
+@lru_cache(maxsize=1)
+def _vocab() -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
+    """Agency type words and their short forms, and the national divisions (index/regions.json, shared with
+    index/metadata.py) — so any province/city/county a user names is recognised, held or not."""
+    path = Path(__file__).resolve().parent.parent / "index" / "regions.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        return [], {}, []
+    types = sorted(set(raw["agencies"]["types"]) | set(raw["agencies"]["aliases"]), key=len, reverse=True)
+    aliases = dict(raw["agencies"]["aliases"])
+    divs = []
+    for code, name in raw["divisions"].items():
+        short = re.sub(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|自治州|地区|盟|区|县|旗)$", "", name)
+        if code.endswith("00") or len(short) >= 2:  # county names only when they are distinctive
+            divs.append((name, short if len(short) >= 2 else name))
+    divs.sort(key=lambda d: -len(d[0]))
+    return types, aliases, divs
+
+
 def agency_aliases(agency: str, region: Optional[str], lex: Lexicon) -> list[str]:
-    """Ways a user names an agency: full name, 人社 short forms, with or without 省/市."""
+    """Ways a user names an agency: full name, short type forms (人社厅), with or without 省/市."""
     a = norm(agency)
     names = {a}
-    for long, short in lex.aliases:
+    _types, alias_map, _divs = _vocab()
+    pairs = list(lex.aliases) + [(full, short) for short, full in alias_map.items()]
+    for long, short in pairs:
         for n in list(names):
             if long in n:
                 names.add(n.replace(long, short))
@@ -210,10 +232,8 @@ def agency_aliases(agency: str, region: Optional[str], lex: Lexicon) -> list[str
     for n in list(names):
         for r in regs:
             if n.startswith(r) and len(regs) > 1:
-                rest = n[len(r):]
-                names.add(regs[-1] + rest)  # 福建省人社厅 -> 福建人社厅
-        # a full name may carry the province before the city: 福建省厦门市人社局 -> 厦门市人社局
-        m = re.match(r"^.+?省(.+?市.+)$", n)
+                names.add(regs[-1] + n[len(r):])  # 福建省人社厅 -> 福建人社厅
+        m = re.match(r"^.+?省(.+?市.+)$", n)  # 福建省厦门市人社局 -> 厦门市人社局
         if m:
             names.add(m.group(1))
     return sorted(names, key=len, reverse=True)
@@ -227,38 +247,56 @@ class _Match:
     text: str
 
 
+def _type_after(text: str, end: int) -> Optional[str]:
+    """The agency type word right after a region name ("财政厅" in "福建省财政厅"), if any."""
+    types, _aliases, _divs = _vocab()
+    rest = text[end:end + 14]
+    rest = re.sub(r"^(省|市|自治区|区|县|的)", "", rest)
+    for t in types:
+        if rest.startswith(t) and not rest[len(t):].startswith("门"):  # 人社部门 is "the HR department", generic
+            return t
+    return None
+
+
 def find_agencies(text: str, reports: list[ReportInfo], lex: Lexicon) -> tuple[list[str], list[str], list[str], str]:
     """Return (agencies, mentions, unknown mentions, text with the mentions blanked out)."""
     agencies = sorted({r.agency for r in reports if r.agency})
     region_of = {r.agency: r.region for r in reports if r.agency}
     level_of = {r.agency: r.level for r in reports if r.agency}
-    cands: list[tuple[str, list[str]]] = []
+    cands: list[tuple[str, list[str], bool]] = []
+    all_aliases: dict[str, set[str]] = {}
     for a in agencies:
-        for alias in agency_aliases(a, region_of.get(a), lex):
-            cands.append((alias, [a]))
+        al = agency_aliases(a, region_of.get(a), lex)
+        all_aliases[a] = set(al)
+        for alias in al:
+            cands.append((alias, [a], False))
     # a bare region ("福建", "山东省") names the agencies whose own region it is (厦门 is in 福建 but is not 福建)
     by_region: dict[str, list[str]] = {}
     for a in agencies:
-        regs = _short_region(region_of.get(a))
-        for r in regs:
+        for r in _short_region(region_of.get(a)):
             by_region.setdefault(r, []).append(a)
     for r, agl in by_region.items():
         if len(agl) > 1:  # prefer the higher level (省级 over 市级 etc.) when a region holds several agencies
-            top = [a for a in agl if level_of.get(a) in ("省级", "国家级")] or agl
-            agl = top
-        cands.append((r, sorted(set(agl))))
+            agl = [a for a in agl if level_of.get(a) in ("省级", "国家级")] or agl
+        cands.append((r, sorted(set(agl)), True))
     cands.sort(key=lambda c: -len(c[0]))
     used = [False] * len(text)
     found: list[_Match] = []
-    for alias, agl in cands:
+    for alias, agl, bare in cands:
         if len(alias) < 2:
             continue
         for m in re.finditer(re.escape(alias), text):
             if any(used[m.start():m.end()]):
                 continue
-            for i in range(m.start(), m.end()):
+            end = m.end()
+            t = _type_after(text, end) if bare else None
+            if t:
+                if not any(al.endswith(t) for a in agl for al in all_aliases[a]):
+                    continue  # "福建省财政厅": a region we hold, but another agency — left for the unknown check
+                end = text.index(t, end) + len(t)  # "福建的人社厅": the same agency, said loosely
+            for i in range(m.start(), end):
                 used[i] = True
-            found.append(_Match(m.start(), m.end(), agl, alias))
+            found.append(_Match(m.start(), end, agl, text[m.start():end]))
     found.sort(key=lambda m: m.start)
     out, mentions = [], []
     for m in found:
@@ -267,19 +305,35 @@ def find_agencies(text: str, reports: list[ReportInfo], lex: Lexicon) -> tuple[l
             if a not in out:
                 out.append(a)
     blank = "".join("　" if used[i] else c for i, c in enumerate(text))
-    # an agency-like phrase with a region the library does not hold is unknown (→ refusal)
-    unknown = []
-    suffix = "|".join(re.escape(norm(s)) for s in lex.agency_suffixes)
-    for reg in lex.regions:
-        for m in re.finditer(re.escape(reg) + r"(?:省|市|自治区|区|县)?(?:" + suffix + r")?", blank):
-            if m.group(0) and not any(reg in mm for mm in mentions):
-                unknown.append(m.group(0))
-    for m in re.finditer(r"([\u4e00-\u9fa5]{2,5}(?:省|市|自治区|县))(?:" + suffix + r")", blank):
-        w = m.group(0)
-        if not re.match(r"^(全省|本省|全市|本市|各省|各市|我省|我市|省|市)", w) and w not in unknown \
-                and not any(w in u or u in w for u in unknown):
-            unknown.append(w)
-    return out, mentions, unknown, blank
+    return out, mentions, _unknown_agencies(blank, lex), blank
+
+
+def _unknown_agencies(blank: str, lex: Lexicon) -> list[str]:
+    """Agency-like phrases left after the held agencies were blanked out: a division name with an agency type
+    ("广东省人社厅", "福建省财政厅"), or a province/city name on its own ("浙江", "深圳市")."""
+    types, _aliases, divs = _vocab()
+    unknown: list[str] = []
+    used = [False] * len(blank)
+    for full, short in divs:
+        for name in dict.fromkeys((full, short)):
+            for m in re.finditer(re.escape(name), blank):
+                if any(used[m.start():m.end()]):
+                    continue
+                t = _type_after(blank, m.end())
+                whole = name == full or name in lex.regions
+                if not t and not whole:
+                    continue
+                end = m.end()
+                if t:
+                    end = blank.index(t, m.end()) + len(t)
+                elif blank[end:end + 1] in ("省", "市"):
+                    end += 1
+                if t is None and len(name) < 2:
+                    continue
+                for i in range(m.start(), end):
+                    used[i] = True
+                unknown.append(blank[m.start():end])
+    return unknown
 
 
 # ---------------------------------------------------------------- quantities and columns
@@ -316,6 +370,7 @@ def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Q
         return quantities
     out: list[Quantity] = []
     wants_total = any(w in text for w in lex.total_words)
+    # "行政复议案件数量及维持的数量": the row's total and, joined by 及/以及/和, a column
     for q in quantities:
         cols = []
         used = [False] * len(text)
@@ -337,10 +392,12 @@ def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Q
         if not chosen:
             out.append(q)
             continue
-        if wants_total and not any(c["column"] in q.columns[:1] for c in chosen):
+        first = cols[0][0]
+        joined = re.search(r"(及|以及|和|与|、|其中)(其|的|结果)?$", text[max(0, first - 4):first]) is not None
+        if (wants_total or joined) and not any(c["column"] in q.columns[:1] for c in chosen):
             out.append(q)
         for c in chosen:
-            if c["column"] in q.columns and len(chosen) == 1 and not wants_total:
+            if c["column"] in q.columns and len(chosen) == 1 and not (wants_total or joined):
                 out.append(q)
                 continue
             out.append(q.with_column(c["column"], c.get("alt", ()), c.get("sum", ())))
@@ -370,7 +427,8 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         return "argmax", "year"
     if _has(text, ops["ratio"]) and q.quantities:
         return "ratio", None
-    if _has(text, ops["diff"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or re.search(r"比(上|去)年|同比", text)):
+    diff_word = _has(text, ops["diff"]) or any(re.search(p, text) for p in ops.get("diff_patterns", []))
+    if diff_word and (len(q.years) >= 2 or len(q.agencies) >= 2 or re.search(r"比(上|去)年|同比", text)):
         return "diff", None
     if _has(text, ops["trend"]):
         return "trend", "year"
@@ -398,9 +456,12 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
     scope_years = sorted({r.year for r in reports if r.year and (not agencies or r.agency in agencies)}) or lib_years
     q.years, q.year_phrase = parse_years(rest, scope_years)
     quantities, rest2 = find_quantities(re.sub(r"(?:19|20)\d{2}年?", "　", rest), lex)
-    if not quantities and "申请" in rest and any(
-            norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"]):
-        quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件": the applicant columns of 新收
+    if any(x.id == "政府集中采购项目" for x in quantities) and re.search(r"金额|钱|元|资金|花费|支出", rest):
+        quantities = [lex.quantities["政府集中采购金额"] if x.id == "政府集中采购项目" else x for x in quantities]
+    if not quantities and "申请" in rest and (any(
+            norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"])
+            or re.search(r"多少|几|最多|最少|增|减|比|合计|排名|趋势", rest)):
+        quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件", "多收了多少申请": 新收 by default
     q.quantities = apply_columns(quantities, rest, lex)
     q.text_cue = _has(text, lex.text_cues)
     prev = _previous(history, library, reports, lex)

@@ -209,15 +209,30 @@ def question_terms(question: str, drop: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(tokenize(t)))
 
 
-def score_sentence(s: str, terms: list[str], wants_number: bool) -> float:
-    if not terms:
+_STOP_BIGRAMS = {"多少", "什么", "哪些", "哪个", "哪家", "几个", "几名", "几场", "几件", "是否", "有没", "没有", "如何", "怎么",
+                 "报告", "工作", "情况", "年度", "政府", "信息", "公开", "请问", "一下", "中的", "是哪", "叫什", "有多", "有几"}
+
+
+def bigrams(text: str) -> set[str]:
+    out = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9]+", norm(text).lower()):
+        out |= {run[i:i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
+    return out - _STOP_BIGRAMS
+
+
+def score_sentence(s: str, terms: list[str], wants_number: bool, grams: Optional[set[str]] = None) -> float:
+    """Share of the question's content covered by the sentence: jieba terms, or character bigrams (robust to
+    paraphrase and segmentation: 公众号 / 公众账号), whichever is higher."""
+    if not terms and not grams:
         return 0.0
     ns = norm(s)
+    plain = re.sub(r"\([^()]{0,12}\)", "", ns)  # "新闻发布(通气)会" also reads as "新闻发布会"
     total = sum(len(t) for t in terms)
-    got = sum(len(t) for t in terms if t in ns)
-    score = got / total
-    if wants_number and re.search(r"\d", ns):
-        score += 0.15
+    score = max(sum(len(t) for t in terms if t in x) for x in (ns, plain)) / total if total else 0.0
+    if grams:
+        score = max(score, 0.9 * max(len(grams & bigrams(x)) for x in (ns, plain)) / len(grams))
+    if wants_number and re.search(r"(\d|[一二三四五六七八九十两])\s*(?:名|个|场|次|件|人|条|项|份|家|期|篇|户)", ns):
+        score += 0.15  # a count, not a date
     return score
 
 
@@ -225,6 +240,10 @@ def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] =
                    section_bonus: Iterable[str] = ()) -> list[tuple[Passage, str, float]]:
     """The k sentences that best answer the question, with their passage and a coverage score (0..~1.2)."""
     terms = question_terms(question, drop)
+    content = norm(question)
+    for d in drop:
+        content = content.replace(norm(d), " ")
+    grams = bigrams(re.sub(r"(19|20)\d{2}年?", " ", content))
     wants_number = bool(re.search(r"多少|几|数量|人数|次数|件数", question))
     bonus_words = [norm(w) for w in section_bonus]
     cands = []
@@ -232,7 +251,7 @@ def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] =
         sect = norm(p.chunk.section or "")
         sect_hit = any(w in sect for w in bonus_words)
         for s in sentences(p.chunk.text):
-            sc = score_sentence(s, terms, wants_number) + 0.05 / (rank + 1) + (0.2 if sect_hit else 0.0)
+            sc = score_sentence(s, terms, wants_number, grams) + 0.05 / (rank + 1) + (0.2 if sect_hit else 0.0)
             cands.append((p, s, sc))
     cands.sort(key=lambda x: -x[2])
     out: list[tuple[Passage, str, float]] = []
