@@ -15,6 +15,7 @@ from index.tables.numbers import Cell, clean, is_unit_token, parse_cell
 
 _FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _DASHED = re.compile(r"[-—–－]")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”）)])(\d+)$")
 
 
 @dataclass
@@ -64,15 +65,19 @@ def _split_cells(idx: int, raw: list[str]) -> GridLine:
         return g
     g.texts = [c for c in merged[: last_text + 1] if c.kind == "text"]
     g.values = merged[last_text + 1:]
-    if not g.texts and all(c.kind == "empty" for c in g.values):
-        g.blank = True
+    if not g.texts and all(c.kind == "empty" for c in g.values) and len(merged) <= 3:
+        g.blank = True  # a lone tab; a long row of empty cells is a row (e.g. an all-empty table 3)
     return g
 
 
 def _split_spaces(idx: int, text: str) -> GridLine:
     """Unstructured text (PDF extraction, flattened web page): numbers are the numeric tokens."""
     g = GridLine(idx)
-    toks = clean(text).split(" ")
+    toks = []
+    for t in clean(text).split(" "):
+        m = _GLUED.match(t)
+        # a flattened web page glues the label to its digits: "（七）总计5210000153"
+        toks.extend([m.group(1), m.group(2)] if m else [t])
     cells = [parse_cell(t, idx) for t in toks if t]
     merged: list[Cell] = []
     for c in cells:
@@ -115,7 +120,7 @@ def grid_lines(doc: Document, start: int = 0, end: Optional[int] = None) -> list
             continue
         t = ln.text.rstrip("\r\n")
         ct = clean(t)
-        if not ct:
+        if not ct and t.count("\t") < 4 and t.count("|") < 4:
             out.append(GridLine(i, blank=True))
             continue
         if _is_footer(ct):

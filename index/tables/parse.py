@@ -192,8 +192,8 @@ def _table3(b: _Builder, glines: list[GridLine]):
         cells.extend(g.values)
         if sum(c.kind != "empty" for c in cells) >= 15 or len(cells) >= 15:
             break
-    if not any(c.kind != "empty" for c in cells):
-        return set()
+    if not any(c.kind != "empty" for c in cells) and len(cells) < 15:
+        return set()  # nothing printed; a full row of 15 empty cells is read as zeros (kind "empty")
     cands = candidates(cells, 15, T3_SUMS)
     ch = choose({"all": cands}, lambda v: 0)["all"]
     for gi, row in enumerate(L.REVIEW_ROWS):

@@ -1,0 +1,279 @@
+"""Renderers of a report's gold facts into the layouts real reports arrive in, written as real files
+(.txt, .html, .docx) so that the real loaders read them back.
+
+A table is first a list of logical rows — (label cells, value cells) — then one of the layouts:
+tab rows, pipe rows, one cell per line (Word flattened), PDF-like text (labels hard-wrapped mid-word,
+values on their own line, sometimes above the label, a page footer inside the table), HTML with
+rowspan/colspan and &nbsp; cells, DOCX with merged cells, run-together digits (web pages that lost the
+cell separators) and empty-as-zero (zeros left blank in tables 2 and 3).
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Callable
+
+T1, T2, T3 = "主动公开", "依申请公开", "复议诉讼"
+
+T1_GROUPS = [
+    ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "规范性文件"]),
+    ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "其他对外管理服务事项"]),
+    ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "行政强制"]),
+    ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], ["行政事业性收费"]),
+    ("第二十条第（九）项", ["采购项目数量", "采购总金额（元）"], ["政府集中采购"]),
+]
+T1_COLUMNS = {"采购总金额（元）": "采购总金额(元)"}
+
+# (parent label, printed label, canonical row)
+T2_ROWS = [
+    ("", "一、本年新收政府信息公开申请数量", "本年新收"),
+    ("", "二、上年结转政府信息公开申请数量", "上年结转"),
+    ("三、本年度办理结果", "（一）予以公开", "予以公开"),
+    ("", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "部分公开"),
+    ("（三）不予公开", "1.属于国家秘密", "不予公开-属于国家秘密"),
+    ("", "2.其他法律行政法规禁止公开", "不予公开-其他法律行政法规禁止公开"),
+    ("", "3.危及“三安全一稳定”", "不予公开-危及“三安全一稳定”"),
+    ("", "4.保护第三方合法权益", "不予公开-保护第三方合法权益"),
+    ("", "5.属于三类内部事务信息", "不予公开-属于三类内部事务信息"),
+    ("", "6.属于四类过程性信息", "不予公开-属于四类过程性信息"),
+    ("", "7.属于行政执法案卷", "不予公开-属于行政执法案卷"),
+    ("", "8.属于行政查询事项", "不予公开-属于行政查询事项"),
+    ("（四）无法提供", "1.本机关不掌握相关政府信息", "无法提供-本机关不掌握相关政府信息"),
+    ("", "2.没有现成信息需要另行制作", "无法提供-没有现成信息需要另行制作"),
+    ("", "3.补正后申请内容仍不明确", "无法提供-补正后申请内容仍不明确"),
+    ("（五）不予处理", "1.信访举报投诉类申请", "不予处理-信访举报投诉类申请"),
+    ("", "2.重复申请", "不予处理-重复申请"),
+    ("", "3.要求提供公开出版物", "不予处理-要求提供公开出版物"),
+    ("", "4.无正当理由大量反复申请", "不予处理-无正当理由大量反复申请"),
+    ("", "5.要求行政机关确认或重新出具已获取信息", "不予处理-要求行政机关确认或重新出具已获取信息"),
+    ("", "（六）其他处理", "其他处理"),
+    ("", "（七）总计", "总计"),
+    ("", "四、结转下年度继续办理", "结转下年度继续办理"),
+]
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+REVIEW_ROWS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
+REVIEW_COLS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+PREAMBLE = ["{agency}{year}年政府信息公开工作年度报告", "", "一、总体情况",
+            "本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。", ""]
+TAIL = ["", "五、存在的主要问题及改进情况", "工作中仍存在一些不足，下一步将继续改进。", "", "六、其他需要报告的事项", "无。"]
+
+
+def fmt(v) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def gold_map(report: dict) -> dict[tuple[str, str, str], float]:
+    return {(f["table"], f["row"], f["column"]): f["value"] for f in report["facts"]}
+
+
+# ---------------------------------------------------------------- logical rows
+def logical(report: dict) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Per table: rows of (label cells, value cells); heading rows have no values."""
+    g = gold_map(report)
+    t1: list[tuple[list[str], list[str]]] = []
+    for head, cols, rows in T1_GROUPS:
+        t1.append(([head], []))
+        t1.append((["信息内容"] + cols, []))
+        for r in rows:
+            t1.append(([r], [fmt(g[(T1, r, T1_COLUMNS.get(c, c))]) for c in cols]))
+    t2 = [(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"], []),
+          (["自然人", "法人或其他组织", "总计"], []),
+          (["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"], [])]
+    for parent, label, row in T2_ROWS:
+        t2.append(([parent, label] if parent else [label], [fmt(g[(T2, row, c)]) for c in APPLICANTS]))
+    t3 = [(["行政复议", "行政诉讼"], []),
+          (REVIEW_COLS + ["未经复议直接起诉", "复议后起诉"], []),
+          (REVIEW_COLS * 2, []),
+          ([], [fmt(g[(T3, r, c)]) for r in REVIEW_ROWS for c in REVIEW_COLS])]
+    return {T1: t1, T2: t2, T3: t3}
+
+
+HEADINGS = {T1: "二、主动公开政府信息情况", T2: "三、收到和处理政府信息公开申请情况",
+            T3: "四、政府信息公开行政复议、行政诉讼情况"}
+
+
+def _text_report(report: dict, row_lines: Callable[[str, list[str], list[str], int], list[str]]) -> str:
+    out = [ln.format(agency=report["agency"], year=report["year"]) for ln in PREAMBLE]
+    for table, rows in logical(report).items():
+        out += [HEADINGS[table], ""]
+        for k, (labels, values) in enumerate(rows):
+            out += row_lines(table, labels, values, k)
+        out.append("")
+    return "\n".join(out + TAIL) + "\n"
+
+
+# ---------------------------------------------------------------- text layouts
+def tab(report: dict) -> str:
+    return _text_report(report, lambda t, labels, values, k: ["\t".join(labels + values)])
+
+
+def pipe(report: dict) -> str:
+    return _text_report(report, lambda t, labels, values, k: [" | ".join(labels + values) + " |"])
+
+
+def one_cell(report: dict) -> str:
+    def rows(t, labels, values, k):
+        return ["\t" + c for c in labels if c] + ["\t" + v for v in values] + [""]
+    return _text_report(report, rows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)]
+
+
+def pdf_like(report: dict, width: int = 7) -> str:
+    """Labels hard-wrapped every `width` characters (mid-word), blank lines between the pieces as
+    pdfplumber prints them, values space-separated on their own line — above the label for every third
+    row of table 2 — and a page footer in the middle of table 2."""
+    def rows(t, labels, values, k):
+        pieces = [p for c in labels if c for p in _wrap(c, width)]
+        out = []
+        for p in pieces:
+            out += [p, ""]
+        vals = " ".join(values)
+        if not values:
+            return out
+        if t == T2 and k == 12:
+            out = ["- 3 -", ""] + out
+        if t == T2 and k % 3 == 0 and len(pieces) > 1:
+            return [vals, ""] + out
+        return out + [vals, ""]
+    return _text_report(report, rows)
+
+
+def run_together(report: dict) -> str:
+    """Tables 2 and 3 lose their cell separators (a web page flattened); table 1 keeps them, since
+    without any balance rule there its run-together digits could not be told apart."""
+    def rows(t, labels, values, k):
+        if t == T1:
+            return [" ".join(labels + values)]
+        return ["".join(labels) + "".join(values)] if values else ["".join(labels)]
+    return _text_report(report, rows)
+
+
+def empty_as_zero(report: dict) -> str:
+    def rows(t, labels, values, k):
+        if t != T1:
+            values = ["" if v == "0" else v for v in values]
+        return ["\t".join(labels + values)]
+    return _text_report(report, rows)
+
+
+# ---------------------------------------------------------------- HTML and DOCX
+def html_page(report: dict) -> str:
+    """Real tables: the parents of table 2 span their sub-rows (rowspan), headings span columns,
+    empty cells are &nbsp;."""
+    parts = ["<html><head><meta charset='utf-8'></head><body>",
+             f"<h1>{report['agency']}{report['year']}年政府信息公开工作年度报告</h1>",
+             "<p>一、总体情况</p><p>本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。</p>"]
+    lg = logical(report)
+    parts.append(f"<p>{HEADINGS[T1]}</p><table>")
+    for labels, values in lg[T1]:
+        if not values and len(labels) == 1:
+            parts.append(f"<tr><td colspan='4'>{labels[0]}</td></tr>")
+        else:
+            cells = labels + values
+            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    parts.append(f"</table><p>{HEADINGS[T2]}</p><table>")
+    parts.append("<tr><td colspan='2' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+                 "<td colspan='7'>申请人情况</td></tr>")
+    parts.append("<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>")
+    parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in APPLICANTS[1:6]) + "</tr>")
+    spans = {"三、本年度办理结果": 20, "（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5}
+    for parent, label, row in T2_ROWS:
+        vals = [v for v in next(vs for (ls, vs) in lg[T2] if ls[-1] == label)]
+        cells = []
+        if row == "予以公开":
+            cells.append("<td rowspan='20'>三、本年度办理结果</td>")
+        if parent and parent in spans and parent != "三、本年度办理结果":
+            cells.append(f"<td rowspan='{spans[parent]}'>{parent}</td>")
+        if row in ("本年新收", "上年结转", "结转下年度继续办理"):
+            cells.append(f"<td colspan='2'>{label}</td>")
+        elif row in ("予以公开", "部分公开", "其他处理", "总计"):
+            cells.append(f"<td colspan='2'>{label}</td>")
+        else:
+            cells.append(f"<td>{label}</td>")
+        cells += [f"<td>{v}</td>" for v in vals]
+        if row.startswith("不予公开"):
+            cells.append("<td>&nbsp;</td>")  # a trailing empty cell, as web editors leave them
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append(f"</table><p>{HEADINGS[T3]}</p><table>")
+    parts.append("<tr><td colspan='5' rowspan='2'>行政复议</td><td colspan='10'>行政诉讼</td></tr>")
+    parts.append("<tr><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>")
+    parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in REVIEW_COLS * 3) + "</tr>")
+    parts.append("<tr>" + "".join(f"<td>{v}</td>" for v in lg[T3][-1][1]) + "<td>&nbsp;</td></tr>")
+    parts.append("</table><p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_docx(report: dict, path: Path) -> Path:
+    """A Word file whose tables merge cells as Word does (parents of table 2 merged vertically)."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(f"{report['agency']}{report['year']}年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph("本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。")
+    lg = logical(report)
+    d.add_paragraph(HEADINGS[T1])
+    t = d.add_table(rows=0, cols=4)
+    for labels, values in lg[T1]:
+        cells = (labels + values + ["", "", "", ""])[:4]
+        row = t.add_row().cells
+        for i, c in enumerate(cells):
+            row[i].text = c
+        if len(labels) == 1 and not values:
+            row[0].merge(row[3])
+    d.add_paragraph(HEADINGS[T2])
+    t = d.add_table(rows=0, cols=9)
+    head = t.add_row().cells
+    head[0].text = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    head[2].text = "申请人情况"
+    head[2].merge(head[8])
+    r2 = t.add_row().cells
+    r2[2].text, r2[3].text, r2[8].text = "自然人", "法人或其他组织", "总计"
+    r3 = t.add_row().cells
+    for i, c in enumerate(APPLICANTS[1:6]):
+        r3[3 + i].text = c
+    first_of: dict[str, object] = {}
+    for parent, label, row in T2_ROWS:
+        vals = next(vs for (ls, vs) in lg[T2] if ls[-1] == label)
+        cells = t.add_row().cells
+        if parent:
+            cells[0].text = parent
+            first_of[parent] = cells[0]
+        cells[1].text = label
+        for i, v in enumerate(vals):
+            cells[2 + i].text = v
+    d.add_paragraph(HEADINGS[T3])
+    t = d.add_table(rows=0, cols=15)
+    for labels, values in lg[T3]:
+        cells = t.add_row().cells
+        for i, c in enumerate((labels + values)[:15]):
+            cells[i].text = c
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.add_paragraph("无。")
+    d.save(str(path))
+    return path
+
+
+TEXT_LAYOUTS: dict[str, Callable[[dict], str]] = {
+    "tab": tab, "pipe": pipe, "one_cell": one_cell, "pdf_like": pdf_like,
+    "run_together": run_together, "empty_as_zero": empty_as_zero,
+}
+ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx"]
+
+
+def write(report: dict, layout: str, folder: Path) -> Path:
+    """The report rendered in `layout`, as a file in `folder` (what a loader reads)."""
+    stem = f"{Path(report['file']).stem}_{layout}"
+    if layout == "html":
+        p = folder / f"{stem}.html"
+        p.write_text(html_page(report), encoding="utf-8")
+        return p
+    if layout == "docx":
+        return write_docx(report, folder / f"{stem}.docx")
+    p = folder / f"{stem}.txt"
+    p.write_text(TEXT_LAYOUTS[layout](report), encoding="utf-8")
+    return p
