@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from index.chunking import MAX_CHARS, make_chunks, part_of, split_sections
-from index.loaders import load
+from index.loaders import load as _load_file
 from index.metadata import infer_metadata
 from index.records import Document, Fact, SourceRef
 
@@ -17,6 +18,12 @@ SAMPLE = ROOT / "data" / "sample"
 REAL_PDF = Path("/work/shared/real-pdf")
 GOLD = {r["file"]: r for r in json.loads(Path("/work/shared/gold/seed_facts.json").read_text("utf-8"))["reports"]}
 ALL = sorted(SAMPLE.glob("*.txt")) + sorted(REAL_PDF.glob("*.pdf"))
+
+
+@lru_cache(maxsize=None)
+def load(path):
+    """Loaded once per test session (read-only use: pdfplumber takes a second per real PDF)."""
+    return _load_file(path)
 
 
 def _facts(file: str) -> list[Fact]:
@@ -150,7 +157,7 @@ def test_ids_are_stable_and_change_with_content():
     _, _, a = _chunks(SAMPLE / "001_0c9ceee508d7cea1.txt")
     _, _, b = _chunks(SAMPLE / "001_0c9ceee508d7cea1.txt")
     assert [c.id for c in a] == [c.id for c in b]
-    doc = load(SAMPLE / "001_0c9ceee508d7cea1.txt")
+    doc = _load_file(SAMPLE / "001_0c9ceee508d7cea1.txt")
     doc.lines[10].text = doc.lines[10].text.replace("权责清单", "责任清单")
     _, _, c = _chunks(SAMPLE / "001_0c9ceee508d7cea1.txt", doc)
     assert {x.id for x in a} != {x.id for x in c}

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
-from index.loaders import load
+from index.loaders import load as _load_file
 from index.metadata import infer_metadata
 from index.records import Document, Line
 
@@ -14,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 REAL_PDF = Path("/work/shared/real-pdf")
 GOLD = {r["file"]: r for r in json.loads(Path("/work/shared/gold/seed_facts.json").read_text("utf-8"))["reports"]}
+
+
+@lru_cache(maxsize=None)
+def load(path):
+    """Loaded once per test session (read-only use: pdfplumber takes a second per real PDF)."""
+    return _load_file(path)
 
 
 def _doc(*lines: str, file: str = "x.txt") -> Document:
