@@ -36,6 +36,10 @@ _PART_WORDS = {
     5: ("存在的", "问题", "改进"),
     6: ("其他需要报告", "其他事项", "其他需报告"),
 }
+_PART_WORDS_STRICT = {
+    1: ("总体情况",), 2: ("主动公开政府信息",), 3: ("收到和处理",), 4: ("行政复议",),
+    5: ("存在的主要问题", "存在的问题", "问题及改进"), 6: ("其他需要报告",),
+}
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _PART = re.compile(r"^第?([一二三四五六1-6])(?:[、.．,，:：]|部分)")
 _L2 = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
@@ -56,12 +60,21 @@ def _is_table_line(ln) -> bool:
 
 def part_of(text: str) -> Optional[int]:
     """1..6 when the line is one of the six standard part headings."""
-    t = _squash(text)
+    t = _squash(text).strip("#*")  # Markdown "## 一、总体情况", "**一、总体情况**"
     m = _PART.match(t)
-    if not m or len(t) > 40:
+    if not m:
         return None
-    k = _CN.get(m.group(1)) or int(m.group(1))
-    rest = t[m.end():m.end() + 20]
+    head = re.split(r"[。：:]", t, maxsplit=1)[0]  # "一、总体情况。2020年，我局…": the heading is before the 。
+    if len(head) > 40:
+        return None
+    rest = head[m.end():m.end() + 20]
+    if m.group(1).isdigit():
+        # "5.加强问题整改" is an item inside part one: Arabic numbers need the standard title itself
+        k = int(m.group(1))
+        return k if any(w in rest for w in _PART_WORDS_STRICT[k]) else None
+    k = _CN[m.group(1)]
+    if k == 6 and len(head) <= 12 and rest.startswith("其他"):
+        return 6
     return k if any(w in rest for w in _PART_WORDS[k]) else None
 
 
@@ -72,7 +85,7 @@ def _heading_title(t: str) -> str:
 
 
 def _sub_level(text: str) -> Optional[int]:
-    t = _squash(text)
+    t = _squash(text).strip("#*")
     if not t:
         return None
     if _L2.match(t):
@@ -94,17 +107,17 @@ def split_sections(doc: Document) -> list[Section]:
             continue
         k = part_of(ln.text)
         if k is not None and k > last_part:
-            part, part_title, l2, last_part = k, _squash(ln.text), None, k
+            part, part_title, l2, last_part = k, _heading_title(_squash(ln.text).strip("#*")), None, k
             heads.append((i, [part_title], part))
             continue
         if part in _TABLE_PARTS:
             continue
         level = _sub_level(ln.text)
         if level == 2:
-            l2 = _heading_title(_squash(ln.text))
+            l2 = _heading_title(_squash(ln.text).strip("#*"))
             heads.append((i, [p for p in (part_title, l2) if p], part))
         elif level == 3:
-            heads.append((i, [p for p in (part_title, l2, _heading_title(_squash(ln.text))) if p], part))
+            heads.append((i, [p for p in (part_title, l2, _heading_title(_squash(ln.text).strip("#*"))) if p], part))
     sections: list[Section] = []
     n = len(doc.lines)
     if not heads or heads[0][0] > 0:

@@ -275,25 +275,21 @@ def _find_title(doc: Document) -> Optional[tuple[str, int, int]]:
     lines = doc.lines
     seen = []
     for i, ln in enumerate(lines[:60]):
-        t = _squash(ln.text)
+        t = _squash(ln.text).strip("#*")  # Markdown: "# 标题", "**标题**"
         if not t:
             continue
         if _PART1.match(t):
             break
         seen.append((i, t))
-        if len(seen) > 12:
+        if len(seen) > 40:  # web pages put navigation before the headline
             break
         if ("报告" in t or "年报" in t) and ("公开" in t or "年度" in t) and len(t) <= 60 and "。" not in t:
-            first = i
-            title = t
-            # the agency may be on the line(s) above ("福建省人力资源和社会保障厅" / "2020 年…报告")
-            before = t.split("年")[0] if _year_in(t) else t
-            if _year_in(t) and re.fullmatch(r"(19|20)\d{2}|[二〇○零一三四五六七八九Ｏ]{4}", before):
-                for j, prev in reversed(seen[:-1][-2:]):
-                    if len(prev) <= 40 and not prev.endswith(("。", "；")):
-                        title = prev + title
-                        first = j
+            title, first = t, i
+            # the agency or the year may be on the line(s) above ("福建省人力资源和社会保障厅" / "2020 年…报告")
+            for j, prev in reversed(seen[:-1][-2:]):
+                if (_title_agency(title) and _year_in(title)) or len(prev) > 40 or prev.endswith(("。", "；")):
                     break
+                title, first = prev + title, j
             return title, first, i
     return None
 

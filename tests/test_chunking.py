@@ -164,7 +164,7 @@ def test_ids_are_stable_and_change_with_content():
 
 
 def test_headings_number_variants():
-    assert part_of("一、总体情况") == 1 and part_of("1.总体情况") == 1 and part_of(" 二、主动公开政府信息情况 ") == 2
+    assert part_of("一、总体情况") == 1 and part_of("1.总体情况") == 1 and part_of("5.加强问题整改") is None and part_of(" 二、主动公开政府信息情况 ") == 2
     assert part_of("六、有无其他需要报告的事项") == 6 and part_of("第四部分 政府信息公开行政复议、行政诉讼情况") == 4
     # table labels that look like part headings
     assert part_of("一、本年新收政府信息公开申请数量") is None
@@ -177,3 +177,14 @@ def test_headings_number_variants():
     paths = [s.path for s in split_sections(doc)]
     assert paths == [["一、总体情况"], ["一、总体情况", "(一)加强组织领导"],
                      ["一、总体情况", "(一)加强组织领导", "（2）领导同志解读政策"], ["二、主动公开政府信息情况"]]
+
+
+def test_markdown_and_inline_part_headings():
+    from index.records import Line
+
+    texts = ["# 某局2020年政府信息公开工作年度报告", "## 一、总体情况", "**（一）主动公开**", "本年主动公开信息100条。",
+             "二、主动公开政府信息情况。具体见下表。", "六、其他"]
+    doc = Document(file="t.md", path="/t.md", sha256="0", format="md",
+                   lines=[Line(t, i + 1) for i, t in enumerate(texts)])
+    paths = [s.path for s in split_sections(doc)]
+    assert paths == [["前言"], ["一、总体情况"], ["一、总体情况", "（一）主动公开"], ["二、主动公开政府信息情况"], ["六、其他"]]
