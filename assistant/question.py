@@ -308,31 +308,45 @@ def find_agencies(text: str, reports: list[ReportInfo], lex: Lexicon) -> tuple[l
     return out, mentions, _unknown_agencies(blank, lex), blank
 
 
+@lru_cache(maxsize=1)
+def _division_names() -> dict[str, bool]:
+    """Division name -> True when it may stand alone (a full name or a province/city short name)."""
+    _types, _aliases, divs = _vocab()
+    lex = load_lexicon()
+    out: dict[str, bool] = {}
+    for full, short in divs:
+        out[full] = True
+        out[short] = out.get(short, False) or short in lex.regions or short == full
+    return out
+
+
 def _unknown_agencies(blank: str, lex: Lexicon) -> list[str]:
     """Agency-like phrases left after the held agencies were blanked out: a division name with an agency type
-    ("广东省人社厅", "福建省财政厅"), or a province/city name on its own ("浙江", "深圳市")."""
-    types, _aliases, divs = _vocab()
+    ("广东省人社厅", "福建省财政厅"), or a province/city name on its own ("浙江", "深圳市"). A scan of substrings
+    against a dict (not one regex per division: there are thousands)."""
+    names = _division_names()
     unknown: list[str] = []
-    used = [False] * len(blank)
-    for full, short in divs:
-        for name in dict.fromkeys((full, short)):
-            for m in re.finditer(re.escape(name), blank):
-                if any(used[m.start():m.end()]):
-                    continue
-                t = _type_after(blank, m.end())
-                whole = name == full or name in lex.regions
-                if not t and not whole:
-                    continue
-                end = m.end()
-                if t:
-                    end = blank.index(t, m.end()) + len(t)
-                elif blank[end:end + 1] in ("省", "市"):
-                    end += 1
-                if t is None and len(name) < 2:
-                    continue
-                for i in range(m.start(), end):
-                    used[i] = True
-                unknown.append(blank[m.start():end])
+    i, n = 0, len(blank)
+    while i < n:
+        hit = None
+        for size in range(min(12, n - i), 1, -1):
+            w = blank[i:i + size]
+            if w in names:
+                t = _type_after(blank, i + size)
+                if t or names[w]:
+                    hit = (w, t)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        w, t = hit
+        end = i + len(w)
+        if t:
+            end = blank.index(t, end) + len(t)
+        elif blank[end:end + 1] in ("省", "市"):
+            end += 1
+        unknown.append(blank[i:end])
+        i = end
     return unknown
 
 
