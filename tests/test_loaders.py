@@ -318,3 +318,21 @@ def test_content_beats_extension(tmp_path):
     p.write_bytes((REAL_PDF / "hongze_2023.pdf").read_bytes())
     doc = load(p)
     assert doc.format == "pdf" and [w.code for w in doc.warnings] == ["format"]
+
+
+def test_html_portal_page_keeps_the_article_and_its_headline(tmp_path):
+    html = """<html><head><title>淮安市人民政府2024年政府信息公开工作年度报告_淮安市人民政府</title></head><body>
+    <div class="nav"><a>首页</a><a>政务公开</a><a>淮安市财政局</a></div>
+    <div class="main"><h2 class="tit">淮安市人民政府2024年政府信息公开工作年度报告</h2><p>发布时间：2025-01-20</p>
+      <div class="TRS_Editor"><p>一、总体情况</p><p>2024年，我市推进政务公开。</p>
+      <p>六、其他需要报告的事项</p><p>无。</p></div></div>
+    <div class="footer">主办：淮安市人民政府办公室 网站标识码3208000001 苏ICP备05000000号</div></body></html>"""
+    p = tmp_path / "portal.htm"
+    p.write_text(html, encoding="utf-8")
+    texts = [ln.text for ln in load(p).lines]
+    assert texts == ["淮安市人民政府2024年政府信息公开工作年度报告", "一、总体情况", "2024年，我市推进政务公开。",
+                     "六、其他需要报告的事项", "无。"]
+    # no heading above the article: the page <title> stands in
+    p2 = tmp_path / "portal2.html"
+    p2.write_text(html.replace('<h2 class="tit">淮安市人民政府2024年政府信息公开工作年度报告</h2>', ""), encoding="utf-8")
+    assert load(p2).lines[0].text == "淮安市人民政府2024年政府信息公开工作年度报告"

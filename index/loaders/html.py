@@ -4,6 +4,8 @@ Scripts, styles and other non-content elements are dropped; entities are decoded
 clean_line); every block element (p, div, h1-h6, li, br-separated text ...) gives one Line. A <table> row gives
 one Line with `cells` (a cell spanning several columns or rows through colspan/rowspan appears once, in the row
 where it is written) and `cell_ref` "表1第3行". Line.line is the Line's ordinal in document order (1-based).
+On a portal page only the block holding the report (一、总体情况 … 六、其他需要报告的事项) is read, with its
+headline (the heading above it, or the page <title>) as the first Line: menus and site footers are not report.
 """
 from __future__ import annotations
 
@@ -106,13 +108,50 @@ class _Walker:
                 self.table(inner, f"{ref}-嵌套表{k}")
 
 
+def _article(root):
+    """The element that holds the report on a portal page (menus, footers and 备案号 around it are dropped):
+    the smallest block that contains both the first and the last standard part. None: use the whole body."""
+    best = None
+    for el in root.find_all(["div", "article", "section", "main", "td"]):
+        t = el.get_text("", strip=True)
+        if "总体情况" in t and ("其他需要报告" in t or "存在的主要问题" in t or "改进情况" in t):
+            if best is None or len(t) < best[0]:
+                best = (len(t), el)
+    return best[1] if best else None
+
+
+def _headline(root, article) -> str | None:
+    """The report's title when the article block does not carry it: the last heading before the article
+    that names a report, else the page <title> (minus a "_XX网站" suffix)."""
+    if re.search(r"(工作|年度)报告", article.get_text("", strip=True)[:120]):
+        return None
+    for h in article.find_all_previous(["h1", "h2", "h3", "h4", "p", "div"], limit=60):
+        t = h.get_text(" ", strip=True)
+        if "报告" in t and len(t) <= 60 and "。" not in t:
+            return t
+    title = root.find("title")
+    if title is not None:
+        t = re.split(r"[_|｜—-]{1,2}", title.get_text(" ", strip=True))[0].strip()
+        if "报告" in t:
+            return t
+    return None
+
+
 def load_html(path: Path, data: bytes) -> tuple[list[Line], str, list[Warning]]:
     from bs4 import BeautifulSoup
 
     text, encoding = _decode(path, data)
     soup = BeautifulSoup(text, "html.parser")
     w = _Walker()
-    w.walk(soup.body or soup)
+    body = soup.body or soup
+    article = _article(body)
+    if article is not None and article is not body:
+        headline = _headline(soup, article)
+        if headline:
+            w.add(headline)
+        w.walk(article)
+    else:
+        w.walk(body)
     w.flush()
     if not w.lines:
         raise IngestError(path.name, "网页里没有正文文字 (the HTML page has no text)")
