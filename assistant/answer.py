@@ -16,6 +16,7 @@ from typing import Iterator, Optional
 
 from assistant import compose, llm as llm_mod, router, table_tool
 from assistant.compose import Citations, Draft, SourceFiles
+from assistant.question_guard import clean_question, question_problem
 from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
 from assistant.retrieve import HybridRetriever, best_sentences
 from assistant.verify import verify
@@ -87,6 +88,18 @@ class Assistant:
         if self.retriever is None:
             self.warm_up()
         t0 = time.perf_counter()
+        question = clean_question(question)
+        problem = question_problem(question)
+        if problem:  # empty / too long / no words / not Chinese: say so before any retrieval is spent on it
+            ans = Answer(question=question, text=problem[1], citations=[], route=Route("refuse", f"input: {problem[0]}"),
+                         refused=True, timings_ms={"total": _ms(t0)}, id=id)
+            if self.log:
+                from assistant.qalog import log_answer
+
+                log_answer(StorePaths(self.store_dir).db, ans)
+            yield ans.text
+            yield ans
+            return
         timings: dict[str, float] = {}
         reports = self.reports()
         q = understand(question, self.library, history=history, reports=reports)
@@ -131,7 +144,11 @@ class Assistant:
             ta = table_tool.run(q, self.library)
             timings["table"] = _ms(t)
             if ta.found:
-                parts.append(compose.table_draft(ta, cites))
+                d = compose.table_draft(ta, cites)
+                notes = self._conflicts(ta, cites)
+                d.notes += notes
+                d.text += "".join(notes)
+                parts.append(d)
             elif rt.kind == "table":
                 rt = Route("text", rt.reason + "；表格中没有对应数值，改为检索原文")
         if rt.kind in ("text", "both"):
@@ -266,6 +283,34 @@ class Assistant:
             out += "\n原文：" + quotes
             yield "\n原文：" + quotes
         return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型措辞，数字已核对。"}]
+
+    def _conflicts(self, ta, cites: Citations) -> list[str]:
+        """Audit findings on the very cells an answer uses: the text says another number (show both, cited),
+        or the table's own balance rules fail there. Never pick one silently."""
+        if not hasattr(self.library, "checks"):
+            return []
+        used = {(c.file, c.table, c.row, c.column) for c in ta.cells}
+        out = []
+        for f in sorted({k[0] for k in used}):
+            for ch in self.library.checks(f):
+                if ch.status not in ("fail", "uncertain") or ch.file != f:
+                    continue
+                keys = {(f, *k) for side in (ch.left, ch.right) if side for k in side.cells}
+                if not keys & used:
+                    continue
+                if ch.rule == "conflict" and ch.left and ch.right:
+                    m = re.search(r"第(\d+)行「(.+?)」", ch.left.label or "")
+                    n = None
+                    if m:
+                        loc = self.sources.locate(f, m.group(2), near=(None, int(m.group(1))))
+                        if loc:
+                            n = cites.passage(f, loc[3], loc[0], loc[1], loc[2])
+                    mark = f"[{n}]" if n else ""
+                    out.append(f"注意：该报告正文写“{m.group(2) if m else ch.left.label}”{mark}，与表格数值"
+                               f"{table_tool.fmt(ch.right.value)}不一致，两处都是报告原文，请以原件核对。")
+                else:
+                    out.append(f"注意：该报告表格的勾稽关系检查未通过（{ch.scope}）：{ch.message}")
+        return list(dict.fromkeys(out))[:3]
 
     def _quality_notes(self, cites: Citations) -> list[dict]:
         """Failed audit checks of the cited reports: a report whose own numbers do not add up is worth saying."""
