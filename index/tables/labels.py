@@ -152,13 +152,16 @@ def key_score(key: str, text_norm: str) -> float:
         return 0.0
     if len(key) <= 4:
         return 1.0 if key in text_norm else 0.0
+    if len(text_norm) > 2.2 * len(key) + 8 or len(text_norm) < _threshold(key) * len(key):
+        return 0.0
     lcs = LCSseq.similarity(key, text_norm)
     cov = lcs / len(key)
-    if cov < _threshold(key) or len(text_norm) > 2.2 * len(key) + 8:
+    if cov < _threshold(key):
         return 0.0
     return cov
 
 
+@lru_cache(maxsize=65536)  # the same labels recur in every report
 def match_row(specs: tuple[RowSpec, ...], text: str) -> tuple[RowSpec | None, float]:
     """Best canonical row for a printed label (or a window of label fragments), with its score."""
     t = norm(text)

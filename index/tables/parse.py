@@ -110,19 +110,19 @@ def _table1(b: _Builder, glines: list[GridLine]):
 
 # ---------------------------------------------------------------- table 2
 def _t2_rules(template: str):
+    """Number of column rules (of 14) a set of row readings satisfies: 一+二 = （七）+四 and
+    （七） = Σ outcomes, for each of the seven columns."""
     outcomes = L.outcome_rows(template)
 
     def rules(vals: dict[str, tuple]) -> int:
         ok = 0
+        a, b2, t, f = (vals.get(r) for r in ("本年新收", "上年结转", "总计", "结转下年度继续办理"))
+        outs = [vals.get(r) for r in outcomes]
+        have_outs = None not in outs
         for c in range(7):
-            def v(r):
-                x = vals.get(r)
-                return None if x is None else (x[c] or 0.0)
-            a, b2, t, f = v("本年新收"), v("上年结转"), v("总计"), v("结转下年度继续办理")
-            if None not in (a, b2, t, f) and abs(a + b2 - t - f) < 0.01:
+            if None not in (a, b2, t, f) and abs((a[c] or 0) + (b2[c] or 0) - (t[c] or 0) - (f[c] or 0)) < 0.01:
                 ok += 1
-            outs = [v(r) for r in outcomes]
-            if t is not None and None not in outs and abs(sum(outs) - t) < 0.01:
+            if t is not None and have_outs and abs(sum(o[c] or 0 for o in outs) - (t[c] or 0)) < 0.01:
                 ok += 1
         return ok
 
@@ -131,12 +131,14 @@ def _t2_rules(template: str):
 
 def _trim_header(glines: list[GridLine], specs) -> list[GridLine]:
     """Table 2 starts at row 一 (本年新收): the column headers above it ("总计"…) are not rows."""
-    first = L.row_specs(L.T2, "2019")[0]
-    for k, g in enumerate(glines):
-        if any(L.match_row((first,), c.printed)[1] > 0 for c in g.texts) or \
-                (k + 1 < len(glines) and any(L.match_row((first,), c.printed + c2.printed)[1] > 0
-                                             for c in g.texts for c2 in glines[k + 1].texts)):
-            start = k
+    first = (L.row_specs(L.T2, "2019")[0],)
+    texts = [(k, c.printed) for k, g in enumerate(glines) for c in g.texts]
+    for n in range(len(texts)):
+        # the label may be broken over lines: the fragment alone, or ending a window of up to three
+        w = next((w for w in (1, 2, 3) if n - w + 1 >= 0 and
+                  L.match_row(first, "".join(x for _, x in texts[n - w + 1:n + 1]))[1] > 0), None)
+        if w is not None:
+            start = texts[n - w + 1][0]
             while start > 0 and (glines[start - 1].blank or (glines[start - 1].values and not glines[start - 1].texts)):
                 start -= 1
             return glines[start:]
@@ -162,7 +164,7 @@ def _table2(b: _Builder, glines: list[GridLine]):
             continue
         cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
         where[br.spec.name] = br.group.lines[0]
-    chosen = choose(cands, _t2_rules(variant))
+    chosen = choose(cands, _t2_rules(variant), perfect=14)
     for spec in specs:
         ch = chosen.get(spec.name)
         if ch is None:

@@ -17,8 +17,9 @@ from index.tables.grid import GridLine
 from index.tables.labels import RowSpec, match_row
 from index.tables.numbers import Cell
 
-MAX_WINDOW = 3  # fragments joined into one label
-MAX_SPAN = 6  # lines a broken label may span
+MAX_WINDOW = 8  # fragments joined into one label (a PDF cell wraps a long label into many short lines)
+MAX_SPAN = 16  # lines a broken label may span (pdfplumber puts blank lines between the pieces)
+MAX_LABEL = 90  # characters: no canonical label is longer than ~40
 
 
 @dataclass
@@ -57,6 +58,8 @@ def find_hits(glines: list[GridLine], specs: tuple[RowSpec, ...]) -> list[Hit]:
             if j > len(frags) or frags[j - 1][0] - frags[i][0] > MAX_SPAN:
                 break
             text = "".join(t for _, t in frags[i:j])
+            if len(text) > MAX_LABEL:
+                break
             spec, s = match_row(specs, text)
             if spec is not None and s > 0:
                 cands.append((-s, w, i, j, spec, text))

@@ -33,9 +33,8 @@ class Reading:
     cost: float
     row_ok: bool = True
 
-    @property
-    def values(self) -> tuple:
-        return tuple(s.value for s in self.slots)
+    def __post_init__(self):
+        self.values = tuple(s.value for s in self.slots)  # read many times by the search: computed once
 
 
 def _num(s: Slot) -> float:
@@ -89,12 +88,19 @@ def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) 
         while len(cells2) - want > 4 and cells2 and cells2[0].kind == "empty":
             cells2.pop(0)
         k = len(cells2) - want
-        if 0 < k <= 4:
-            for drop in itertools.combinations(range(len(cells2)), k):
-                cost = sum(_drop_cost(cells2, i) for i in drop)
-                add([_slot(c) for i, c in enumerate(cells2) if i not in drop], cost)
-        elif k == 0:
+        if k == 0:
             add([_slot(c) for c in cells2], 0.0)
+        elif k <= 4:
+            vals = [_slot(c).value for c in cells2]
+            costs = [_drop_cost(cells2, i) for i in range(len(cells2))]
+            best: dict[tuple, tuple[float, tuple]] = {}
+            for drop in itertools.combinations(range(len(cells2)), k):
+                key = tuple(v for i, v in enumerate(vals) if i not in drop)
+                cost = sum(costs[i] for i in drop)
+                if key not in best or best[key][0] > cost:
+                    best[key] = (cost, drop)
+            for cost, drop in best.values():  # slots built only for the distinct readings
+                add([_slot(c) for i, c in enumerate(cells2) if i not in drop], cost)
     else:
         digits = [c for c in cells if c.kind in ("number", "zero") and c.printed.isdigit()]
         if len(digits) == n and n > 0:
@@ -128,8 +134,10 @@ class Choice:
     alternatives: int = 0
 
 
-def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], int]) -> dict[str, Choice]:
-    """Pick one reading per row maximising the number of column rules satisfied, then the lowest cost."""
+def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], int],
+           perfect: Optional[int] = None) -> dict[str, Choice]:
+    """Pick one reading per row maximising the number of column rules satisfied, then the lowest cost.
+    `perfect` is the number of rules there are: when the cheapest readings satisfy them all, no search."""
     names = [r for r in rows if rows[r]]
     if not names:
         return {}
@@ -143,7 +151,9 @@ def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], i
         product *= len(rows[r])
     best = {r: rows[r][0] for r in names}
     best_s = score(best)
-    if product <= EXHAUSTIVE_LIMIT:
+    if perfect is not None and best_s[0] >= perfect:
+        pass
+    elif product <= EXHAUSTIVE_LIMIT:
         amb = [r for r in names if len(rows[r]) > 1]
         for combo in itertools.product(*(rows[r] for r in amb)):
             a = dict(best)
