@@ -442,9 +442,13 @@ def infer_metadata(doc: Document) -> ReportMeta:
         parsed = _parse_name(written, context) if written else None
         if parsed and parsed.generic:
             parsed = _resolve_generic(parsed, context)
+        vertical = _vertical(written, context) if written and not (parsed and parsed.division) else None
         if parsed and parsed.division is not None:
             name = parsed
             agency = _full_agency(parsed, written, body)
+            ev["agency"] = Evidence(agency, "title", raw, line_no)
+        elif vertical is not None:  # 国家税务总局厦门市税务局: a national system's local office
+            name, agency = vertical, written
             ev["agency"] = Evidence(agency, "title", raw, line_no)
         elif written and ref_national(written):
             agency, level, region = written, "国家级", "全国"
@@ -494,6 +498,23 @@ def infer_metadata(doc: Document) -> ReportMeta:
             warnings.append(Warning("metadata", f"{doc.file}: 未能从标题、正文或文件名确定{what}（{field}），"
                                                 f"请在资料库中手动填写 (could not determine the {field})", doc.file))
     return ReportMeta(agency=agency, region=region, level=level, year=year, evidence=ev, warnings=warnings)
+
+
+def _vertical(written: str, context: Counter) -> Optional[_Name]:
+    """A local office of a vertically managed system, named after its head office: 国家税务总局厦门市税务局,
+    国家金融监督管理总局江苏监管局 … -> the local part parsed, the full name kept as written."""
+    for start in range(2, len(written) - 3):
+        prefix = written[:start]
+        if not (prefix.startswith("国家") or prefix.startswith("中国") or prefix in _ref().national):
+            continue
+        if not prefix.endswith(("总局", "署", "部", "委员会", "银行", "局")):
+            continue
+        parsed = _parse_name(written[start:], context)
+        if parsed and parsed.generic:
+            parsed = _resolve_generic(parsed, context)
+        if parsed and parsed.division is not None:
+            return parsed
+    return None
 
 
 def ref_national(written: str) -> bool:
