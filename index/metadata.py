@@ -125,7 +125,6 @@ def _prose(doc: Document) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- agency names
 @dataclass
 class _Name:
-    agency: str  # full name as it should be shown
     division: Optional[Division]
     town: Optional[str]  # 乡镇/街道 name between the county and the agency type
     type: str  # canonical agency type (人民政府, 人力资源和社会保障厅 …)
@@ -185,7 +184,6 @@ def _resolve(chain: list[list[Division]], context: Counter) -> Optional[Division
         cands = [d for d in cands if any(o in ref.chain(d)[:-1] for o in outer)] or cands
     if len(cands) == 1:
         return cands[0]
-    # prefer the higher rank when one name is both (e.g. a prefecture and a county of the same name is rare)
     def score(d: Division) -> int:
         return sum(context.get(a.name, 0) + context.get(_short_name(a) or "\0", 0) for a in ref.chain(d)[:-1])
     scored = sorted(cands, key=score, reverse=True)
@@ -207,7 +205,7 @@ def _parse_name(text: str, context: Counter) -> Optional[_Name]:
     typ = ref.canonical_type(m.group(0))
     head = text[: m.start()]
     if head in ("省", "市", "区", "县", "自治区", "州", "盟", "旗"):
-        return _Name(agency="", division=None, town=None, type=typ, generic=head)
+        return _Name(division=None, town=None, type=typ, generic=head)
     chain, pos = _regions_after(head)
     if not chain:
         return None
@@ -225,7 +223,7 @@ def _parse_name(text: str, context: Counter) -> Optional[_Name]:
     div = _resolve(chain, context)
     if div is None:
         return None
-    return _Name(agency="", division=div, town=town, type=typ)
+    return _Name(division=div, town=town, type=typ)
 
 
 def _full_agency(name: _Name, written: str, body: str) -> str:
@@ -237,8 +235,7 @@ def _full_agency(name: _Name, written: str, body: str) -> str:
     typ = name.type
     if name.division is None:
         return written
-    chain = [d for d in ref.chain(name.division)]
-    inner = chain[-1]
+    inner = name.division
     if inner.rank == 3:
         parent = ref.parent(inner)
         # 北京市朝阳区 / 淮安市洪泽区: a district is named with its city (incl. the four municipalities)
