@@ -48,6 +48,7 @@ RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
 DEPTS = [("人力资源和社会保障", "人社"), ("生态环境", "生态环境"), ("交通运输", "交通运输"), ("自然资源", "自然资源"),
          ("民政", "民政")]
 LAYOUTS = ["tab", "pipe", "cells", "tab_blank0"]
+AVOID = {"福建省人力资源和社会保障厅", "厦门市人力资源和社会保障局", "山东省人力资源和社会保障厅", "江苏省人力资源和社会保障厅"}
 CN = "一二三四五六七八"
 
 
@@ -65,7 +66,8 @@ def load_bases() -> list[dict]:
         i5 = next(i for i, t in enumerate(lines) if re.match(r"\s*五、", t))
         i1 = next(i for i, t in enumerate(lines) if re.match(r"\s*一、总体情况", t))
         g = gold.get(p.name, {})
-        names = [g.get("agency") or ""] + re.findall(r"[\u4e00-\u9fff]{2,3}[省市]", g.get("region") or "")
+        regions = re.findall(r"[\u4e00-\u9fff]{2,3}?[省市]", g.get("region") or "")
+        names = [g.get("agency") or ""] + regions + [r[:-1] for r in regions]  # 山东省 and 山东 (山东人社)
         bases.append({"file": p.name, "head": lines[i1:i2], "tail": lines[i5:], "year": g.get("year") or 2019,
                       "names": sorted({n for n in names if n}, key=len, reverse=True)})
     return bases
@@ -82,7 +84,7 @@ def agencies(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
                 prov.get(c[:2] + "0000", "") + v, "市级") for c, v in pref.items()]
     places += [(pref.get(c[:4] + "00", prov.get(c[:2] + "0000", "")) + v,
                 prov.get(c[:2] + "0000", "") + pref.get(c[:4] + "00", "") + v, "县级") for c, v in cnty.items()]
-    out, seen = [], set()
+    out, seen = [], set(AVOID)
     for dept, _short in DEPTS:
         for place, region, level in places:
             name = place + dept + ("厅" if level == "省级" else "局")
@@ -210,9 +212,10 @@ def render_rows(rows: list[list[str]], layout: str) -> list[str]:
 
 
 def render(base: dict, agency: str, region: str, year: int, nums: dict, layout: str, rng: random.Random) -> str:
+    names = re.compile("|".join(map(re.escape, base["names"])))  # one pass: a new name is never renamed again
+
     def rename(line: str) -> str:
-        for old in base["names"]:
-            line = line.replace(old, agency if old.endswith(("厅", "局")) else region)
+        line = names.sub(lambda m: agency if m.group(0).endswith(("厅", "局")) else region, line)
         return re.sub(r"(?<!\d)(20[12]\d)(?=\s*年)", lambda m: str(int(m.group(1)) - base["year"] + year), line)
 
     tabs = table_rows(nums, rng, blank0=(layout == "tab_blank0"), lead=(layout != "pipe"))
