@@ -336,3 +336,9 @@ def test_html_portal_page_keeps_the_article_and_its_headline(tmp_path):
     p2 = tmp_path / "portal2.html"
     p2.write_text(html.replace('<h2 class="tit">淮安市人民政府2024年政府信息公开工作年度报告</h2>', ""), encoding="utf-8")
     assert load(p2).lines[0].text == "淮安市人民政府2024年政府信息公开工作年度报告"
+
+
+def test_password_protected_docx_is_named_as_such(tmp_path):
+    p = tmp_path / "locked.docx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # encrypted OOXML = an OLE container
+    _refused(p, "加密", "password")

@@ -45,6 +45,10 @@ def load(path) -> Document:
     warnings: list[Warning] = []
     encoding = None
 
+    if kind and kind.startswith("binary:旧版 Office") and declared == "docx":
+        # a password-protected .docx is stored as an OLE container, like a legacy .doc
+        raise IngestError(name, "DOCX 已加密（需要密码），或是改了扩展名的旧版 .doc 文件：请用 Word 另存为未加密的 .docx "
+                                "(password-protected .docx or a renamed legacy .doc)")
     if kind and kind.startswith("binary:"):
         raise IngestError(name, f"文件内容是{kind[7:]}，不是{ext}文本；可能是改了扩展名的二进制文件 "
                                 f"(binary content in a {ext} file)")
