@@ -258,11 +258,51 @@ def write_docx(report: dict, path: Path) -> Path:
     return path
 
 
+def write_pdf(report: dict, path: Path) -> Path:
+    """A real PDF (reportlab, CJK font): labels wrap inside narrow cells, numbers sit vertically centred,
+    so pdfplumber prints them between or before the label's pieces; page footers "- n -"."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    tstyle = [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 9),
+              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]
+    P = lambda t: Paragraph(html.escape(t), style)  # noqa: E731
+    story = [P(f"{report['agency']}{report['year']}年政府信息公开工作年度报告"), P("一、总体情况"),
+             P("本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。")]
+    lg = logical(report)
+    story.append(P(HEADINGS[T1]))
+    rows = [[P(c) for c in (labels + values + ["", "", "", ""])[:4]] for labels, values in lg[T1]]
+    story.append(Table(rows, colWidths=[120, 90, 90, 90], style=tstyle))
+    story.append(P(HEADINGS[T2]))
+    rows = []
+    for labels, values in lg[T2][3:]:
+        lab = labels if len(labels) == 2 else ["", labels[0]]
+        rows.append([P(lab[0]), P(lab[1])] + values)
+    head = [[P("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), ""] + [P(c) for c in APPLICANTS]]
+    story.append(Table(head + rows, colWidths=[45, 95] + [38] * 7, style=tstyle))
+    story.append(P(HEADINGS[T3]))
+    rows = [[P(c) for c in (labels + [""] * 15)[:15]] for labels, _ in lg[T3][:3]] + [lg[T3][3][1]]
+    story.append(Table(rows, colWidths=[29] * 15, style=tstyle))
+    story += [P("五、存在的主要问题及改进情况"), P("无。")]
+
+    def footer(canvas, d):
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, 20, f"- {d.page} -")
+
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=footer, onLaterPages=footer)
+    return path
+
+
 TEXT_LAYOUTS: dict[str, Callable[[dict], str]] = {
     "tab": tab, "pipe": pipe, "one_cell": one_cell, "pdf_like": pdf_like,
     "run_together": run_together, "empty_as_zero": empty_as_zero,
 }
-ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx"]
+ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx", "pdf"]
 
 
 def write(report: dict, layout: str, folder: Path) -> Path:
@@ -274,6 +314,8 @@ def write(report: dict, layout: str, folder: Path) -> Path:
         return p
     if layout == "docx":
         return write_docx(report, folder / f"{stem}.docx")
+    if layout == "pdf":
+        return write_pdf(report, folder / f"{stem}.pdf")
     p = folder / f"{stem}.txt"
     p.write_text(TEXT_LAYOUTS[layout](report), encoding="utf-8")
     return p

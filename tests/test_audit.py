@@ -1,0 +1,80 @@
+"""Balance rules, the cross-year chain and text-vs-table conflicts (index/audit.py) on the real samples."""
+from dataclasses import replace
+from pathlib import Path
+
+from index.audit import audit_facts, chain_checks, text_conflicts
+from index.loaders import load
+from index.tables import parse_tables
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+def _parsed(name):
+    doc = load(SAMPLE / name)
+    return doc, parse_tables(doc).facts
+
+
+def test_samples_balance_and_every_rule_is_checked():
+    doc, facts = _parsed("003_445335a71f9baff7.txt")
+    checks = audit_facts(doc.file, facts, "2019")
+    rules = {c.rule for c in checks}
+    assert rules == {"row_sum", "column_balance", "outcome_sum", "review_sum"}
+    assert len(checks) == 23 + 7 + 7 + 3
+    assert all(c.status == "pass" for c in checks)
+    c = next(c for c in checks if c.rule == "column_balance" and c.scope == "依申请公开/总计")
+    assert (c.left.value, c.right.value, c.difference) == (160, 160, 0)
+    assert ("依申请公开", "本年新收", "总计") in c.left.cells
+
+
+def test_a_wrong_cell_fails_with_both_sides_and_the_difference():
+    doc, facts = _parsed("004_b7caf00a3cd44191.txt")
+    bad = [replace(f, value=f.value + 3) if f.key == ("依申请公开", "予以公开", "自然人") else f for f in facts]
+    checks = audit_facts(doc.file, bad, "2019")
+    failed = {(c.rule, c.scope): c for c in checks if c.status == "fail"}
+    assert set(failed) == {("row_sum", "依申请公开/予以公开"), ("outcome_sum", "依申请公开/自然人")}
+    c = failed[("outcome_sum", "依申请公开/自然人")]
+    assert c.difference == -3 and "004_b7caf00a3cd44191.txt" in c.message
+
+
+def test_missing_cells_are_not_assessable_not_passed():
+    doc, facts = _parsed("004_b7caf00a3cd44191.txt")
+    facts = [f for f in facts if f.key != ("依申请公开", "上年结转", "其他")]
+    checks = audit_facts(doc.file, facts, "2019")
+    c = next(c for c in checks if c.rule == "column_balance" and c.scope == "依申请公开/其他")
+    assert c.status == "not_assessable" and c.left.value is None
+
+
+def test_uncertain_cells_make_a_passing_rule_uncertain():
+    doc, facts = _parsed("002_6b472aee8860b578.txt")
+    facts = [replace(f, uncertain=True) if f.key == ("依申请公开", "总计", "自然人") else f for f in facts]
+    c = next(c for c in audit_facts(doc.file, facts, "2019") if c.scope == "依申请公开/自然人" and c.rule == "outcome_sum")
+    assert c.status == "uncertain"
+
+
+def test_chain_between_consecutive_years_of_one_agency():
+    _, f2019 = _parsed("000_a1db54b6d4824c27.txt")
+    _, f2020 = _parsed("002_6b472aee8860b578.txt")
+    agency = "福建省人力资源和社会保障厅"
+    [c] = chain_checks([("000.txt", agency, 2019, f2019), ("002.txt", agency, 2020, f2020)])
+    assert c.status == "pass" and (c.left.value, c.right.value) == (1, 1) and c.other_file == "000.txt"
+    broken = [replace(f, value=4) if f.key == ("依申请公开", "上年结转", "总计") else f for f in f2020]
+    [c] = chain_checks([("000.txt", agency, 2019, f2019), ("002.txt", agency, 2020, broken)])
+    assert c.status == "fail" and "总计 1→4" in c.message
+    # other agencies or non-consecutive years do not chain
+    assert chain_checks([("000.txt", agency, 2019, f2019), ("x.txt", "别的单位", 2020, f2020)]) == []
+    assert chain_checks([("000.txt", agency, 2018, f2019), ("002.txt", agency, 2020, f2020)]) == []
+
+
+def test_text_conflict_xiamen_licences():
+    doc, facts = _parsed("001_0c9ceee508d7cea1.txt")
+    [c] = text_conflicts(doc, facts)
+    assert (c.left.value, c.right.value, c.status) == (1217, 1037, "fail")
+    assert "办结行政许可1217件" in c.left.label and c.right.cells == [("主动公开", "行政许可", "处理决定数量")]
+
+
+def test_no_false_alarms_on_other_samples():
+    # 福建 2019: 依申请公开件169件 is about 建议提案, 52件 agrees with the table; 山东: 159 件 agrees
+    for name in ("000_a1db54b6d4824c27.txt", "002_6b472aee8860b578.txt", "003_445335a71f9baff7.txt",
+                 "004_b7caf00a3cd44191.txt"):
+        doc, facts = _parsed(name)
+        assert text_conflicts(doc, facts) == [], name
