@@ -375,6 +375,21 @@ def _body_agency(doc: Document, prose: list[tuple[int, str]], context: Counter) 
     return name, written, line
 
 
+def _signature(doc: Document, context: Counter) -> Optional[tuple[_Name, str, int]]:
+    """The agency that signs the report: a short line naming an agency among the last lines, usually above or
+    beside the date (厦门市人力资源和社会保障局 / 2021年1月20日)."""
+    tail = [(i, _squash(ln.text)) for i, ln in enumerate(doc.lines) if ln.text.strip() and ln.cells is None][-6:]
+    for i, t in reversed(tail):
+        t = re.sub(r"((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)$", "", t)
+        if 4 <= len(t) <= 30 and not re.search(r"[。，；：]", t):
+            name = _parse_name(t, context)
+            if name and name.generic:
+                name = _resolve_generic(name, context)
+            if name and name.division is not None:
+                return name, t, doc.lines[i].line
+    return None
+
+
 def _resolve_generic(name: _Name, context: Counter) -> Optional[_Name]:
     """省人社厅 in a report that names 福建省 most: the province (or city) the body names most, if clearly so."""
     ref = _ref()
@@ -457,8 +472,17 @@ def infer_metadata(doc: Document) -> ReportMeta:
         e = _body_year(doc, prose)
         if e:
             year, ev["year"] = e.value, e
+    if year is not None and ev["year"].source == "title":
+        period = _body_year(doc, prose)
+        if period is not None and period.value != year and "统计" in period.text:
+            conflict = Warning("metadata", f"{doc.file}: 标题写{year}年，但统计期限是{period.value}年（第{period.line}行）；"
+                                           f"请核对报告年度 (title year differs from the statistics period)", doc.file)
+        else:
+            conflict = None
+    else:
+        conflict = None
     if agency is None:
-        found = _body_agency(doc, prose, context)
+        found = _signature(doc, context) or _body_agency(doc, prose, context)
         if found:
             name, written, line = found
             agency = _full_agency(name, written, body)
@@ -488,7 +512,7 @@ def infer_metadata(doc: Document) -> ReportMeta:
         ev["region"] = Evidence(region, src.source, src.text, src.line)
         ev["level"] = Evidence(level, src.source, src.text, src.line)
 
-    warnings = []
+    warnings = [conflict] if conflict else []
     for field, value, what in (("agency", agency, "发布机关"), ("year", year, "报告年度"),
                                ("region", region, "所属地区"), ("level", level, "行政层级")):
         if value is None:

@@ -111,3 +111,13 @@ def test_unknown_is_none_with_warnings_never_a_guess():
 def test_file_name_with_year_first():
     m = infer_metadata(_doc("一、总体情况", "我厅加强政务公开。", file="007_2020年福建省人社厅政府信息公开年报.pdf"))
     assert (m.agency, m.year, m.level) == ("福建省人力资源和社会保障厅", 2020, "省级")
+
+
+def test_signature_line_names_the_agency_and_year_conflict_is_flagged():
+    m = infer_metadata(_doc("一、总体情况", "2021年，我局推进政务公开。淮安市财政局给予支持。", "六、其他需要报告的事项", "无。",
+                            "淮安市洪泽区人力资源和社会保障局", "2022年1月20日"))
+    assert m.agency == "淮安市洪泽区人力资源和社会保障局" and m.level == "县级" and m.year == 2021
+    assert m.evidence["agency"].line == 5
+    m = infer_metadata(_doc("厦门市人社局2021年政府信息公开工作年度报告", "一、总体情况",
+                            "本报告统计期限自2020年1月1日至2020年12月31日。"))
+    assert m.year == 2021 and [w.code for w in m.warnings] == ["metadata"] and "统计期限" in m.warnings[0].message
