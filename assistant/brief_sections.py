@@ -381,7 +381,10 @@ def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> 
     paras = []
     for x in found:
         kind = "跨年衔接" if x.rule == "chain" else ("文表不一致" if x.rule == "conflict" else STATUS_CN.get(x.status, x.status))
-        paras.append(f"【{kind}】{title.get(x.file, x.file)}：{x.message}")
+        msg = x.message
+        for f, t in title.items():  # file names carry digits that are not figures
+            msg = msg.replace(f, t)
+        paras.append(f"【{kind}】{title.get(x.file, x.file)}：{msg}")
     for c in ctx.used:
         if c.uncertain:
             paras.append(f"【读数存疑】{title.get(c.file, c.file)} {c.table}表“{c.row}/{c.column}”的读数标记为不确定，请核对原文。")
