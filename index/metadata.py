@@ -36,26 +36,26 @@ _PART1 = re.compile(r"^[一1][、.．,，]\s*(总体情况|概述|基本情况)"
 class Division:
     code: str
     name: str
+    rank: int  # 1 province, 2 prefecture, 3 county (from the code: NN0000, NNNN00, else)
 
-    @property
-    def rank(self) -> int:  # 1 province, 2 prefecture, 3 county
-        if self.code.endswith("0000"):
-            return 1
-        if self.code.endswith("00"):
-            return 2
-        return 3
+    @staticmethod
+    def of(code: str, name: str) -> "Division":
+        return Division(code, name, 1 if code.endswith("0000") else 2 if code.endswith("00") else 3)
 
 
 class _Ref:
     def __init__(self):
         data = json.loads(_DATA.read_text(encoding="utf-8"))
-        self.div = {c: Division(c, n) for c, n in data["divisions"].items()}
+        self.div = {c: Division.of(c, n) for c, n in data["divisions"].items()}
         self.by_name: dict[str, list[Division]] = {}
+        self.short: dict[str, str] = {}  # code -> short name (福建, 厦门)
         for d in self.div.values():
             self.by_name.setdefault(d.name, []).append(d)
             short = _short_name(d)
             if short and short != d.name:
                 self.by_name.setdefault(short, []).append(d)
+                self.short[d.code] = short
+        self.upper = [d for d in self.div.values() if d.rank < 3]  # provinces and prefectures
         ag = data["agencies"]
         self.aliases: dict[str, str] = ag["aliases"]
         self.national: list[str] = ag["national"]
@@ -395,12 +395,10 @@ def _resolve_generic(name: _Name, context: Counter) -> Optional[_Name]:
     ref = _ref()
     want = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "区": 3, "县": 3, "旗": 3}[name.generic]
     tally: Counter = Counter()
-    for d in ref.div.values():
-        if d.rank != want and not (want == 2 and d.rank == 1 and d.name.endswith("市")):
-            continue
-        n = context.get(d.name, 0) + context.get(_short_name(d) or "\0", 0)
-        if n:
-            tally[d.code] += n
+    for written, n in context.items():  # only names the body mentions
+        for d in ref.by_name.get(written, []):
+            if d.rank == want or (want == 2 and d.rank == 1 and d.name.endswith("市")):
+                tally[d.code] += n
     if not tally:
         return None
     top = tally.most_common(2)
@@ -416,19 +414,17 @@ def _mentions(prose: list[tuple[int, str]]) -> Counter:
     ref = _ref()
     text = "\n".join(t for _, t in prose)
     c: Counter = Counter()
-    for d in ref.div.values():
-        if d.rank == 3:
-            continue
-        for n in {d.name, _short_name(d)} - {None}:
-            k = text.count(n)
-            if k:
-                c[n] += k
-    # a short name also counts inside its full name (福建 in 福建省): remove that double count
-    for d in ref.div.values():
-        s = _short_name(d)
-        if s and s in c and d.name in c:
-            c[s] -= c[d.name]
-    return +c
+    for d in ref.upper:
+        k = text.count(d.name)
+        if k:
+            c[d.name] += k
+        s = ref.short.get(d.code)
+        if s:
+            # a short name also occurs inside its full name (福建 in 福建省): count it only on its own
+            k = text.count(s) - k
+            if k > 0:
+                c[s] += k
+    return c
 
 
 # ---------------------------------------------------------------- entry point
