@@ -381,7 +381,7 @@ def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> 
     paras = []
     for x in found:
         kind = "跨年衔接" if x.rule == "chain" else ("文表不一致" if x.rule == "conflict" else STATUS_CN.get(x.status, x.status))
-        msg = x.message
+        msg = re.sub(rf"^{re.escape(x.file)}\s*[:：]\s*", "", x.message)
         for f, t in title.items():  # file names carry digits that are not figures
             msg = msg.replace(f, t)
         paras.append(f"【{kind}】{title.get(x.file, x.file)}：{msg}")
