@@ -390,6 +390,26 @@ def _signature(doc: Document, context: Counter) -> Optional[tuple[_Name, str, in
     return None
 
 
+_COMPILER = re.compile(r"(?:本报告由|本年度报告由|总结|现公布|现将)(?P<a>[\u4e00-\u9fff]{4,40}?)"
+                       r"(?:(?:19|20)\d{2}年|根据|按照|依据|依照|编制|关于|政府信息公开)")
+
+
+def _compiler(doc: Document, prose: list[tuple[int, str]], context: Counter) -> Optional[tuple[_Name, str, int]]:
+    """The opening sentence that names who compiled the report: 本报告由淮安市人民政府办公室根据《条例》编制 /
+    总结厦门市人力资源和社会保障局2020年政府信息公开工作情况. A government's 办公室 compiles on its behalf."""
+    for i, t in prose[:15]:
+        for m in _COMPILER.finditer(t):
+            written = m.group("a")
+            if written.endswith(("办公室", "办公厅")) and _parse_name(written[:-3], context):
+                written = written[:-3]
+            name = _parse_name(written, context)
+            if name and name.generic:
+                name = _resolve_generic(name, context)
+            if name and name.division is not None:
+                return name, written, doc.lines[i].line
+    return None
+
+
 def _resolve_generic(name: _Name, context: Counter) -> Optional[_Name]:
     """省人社厅 in a report that names 福建省 most: the province (or city) the body names most, if clearly so."""
     ref = _ref()
@@ -478,7 +498,7 @@ def infer_metadata(doc: Document) -> ReportMeta:
     else:
         conflict = None
     if agency is None:
-        found = _signature(doc, context) or _body_agency(doc, prose, context)
+        found = _signature(doc, context) or _compiler(doc, prose, context) or _body_agency(doc, prose, context)
         if found:
             name, written, line = found
             agency = _full_agency(name, written, body)

@@ -121,3 +121,11 @@ def test_signature_line_names_the_agency_and_year_conflict_is_flagged():
     m = infer_metadata(_doc("厦门市人社局2021年政府信息公开工作年度报告", "一、总体情况",
                             "本报告统计期限自2020年1月1日至2020年12月31日。"))
     assert m.year == 2021 and [w.code for w in m.warnings] == ["metadata"] and "统计期限" in m.warnings[0].message
+
+
+def test_compiler_sentence_names_the_agency():
+    m = infer_metadata(_doc("本报告由淮安市洪泽区人民政府办公室根据《条例》要求编制。统计期限自2023年1月1日至2023年12月31日。",
+                            "一、总体情况", "2023年，我区推进政务公开，南京市、苏州市同行来访。"))
+    assert (m.agency, m.region, m.year) == ("淮安市洪泽区人民政府", "江苏省淮安市洪泽区", 2023)
+    m = infer_metadata(_doc("一、总体情况", "本报告总结厦门市人力资源和社会保障局 2020 年政府信息公开工作情况。"))
+    assert m.agency == "厦门市人力资源和社会保障局"
