@@ -28,7 +28,7 @@ OTHER_2021 = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: specs are built once (row_specs is cached) and hashed often
 class RowSpec:
     name: str  # canonical row name
     keys: tuple[str, ...]  # distinctive words; matched after normalisation
