@@ -305,19 +305,36 @@ def _title_agency(title: str) -> str:
 _SELF = re.compile(r"我(厅|局|委|办|市|区|县|省|镇|乡|部|署)")
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|时间|区间)?[为是：:]?\s*(?:自|从)?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
                      r"(?:起)?\s*(?:至|到|—|-|～)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
-_WORKPOINTS = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?(?:全省|全市|全区|全县)?政务公开工作(?:要点|主要任务|任务)")
+_WORKPOINTS = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[\u4e00-\u9fff]{0,8}?政务公开工作(?:要点|主要任务|任务)")
 _OPENING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])?((?:19|20)\d{2})\s*年(?:以来|度)?[，,]")
 
 
-def _body_year(doc: Document, prose: list[tuple[int, str]]) -> Optional[Evidence]:
+def _joined(prose: list[tuple[int, str]]) -> tuple[str, list[int], list[int]]:
+    """The prose lines as one string (a PDF wraps 统计期限自2023年1月1日 / 起至2023年12月31日止 over two lines),
+    with each line's start offset and index, to map a match back to its line."""
+    starts, idxs, parts, pos = [], [], [], 0
     for i, t in prose:
-        m = _PERIOD.search(t)
-        if m and m.group(1) == m.group(2):
-            return Evidence(int(m.group(1)), "body", m.group(0), doc.lines[i].line)
-    for i, t in prose[:80]:
-        m = _WORKPOINTS.search(t)
-        if m:
-            return Evidence(int(m.group(1)), "body", m.group(0), doc.lines[i].line)
+        starts.append(pos)
+        idxs.append(i)
+        parts.append(t)
+        pos += len(t)
+    return "".join(parts), starts, idxs
+
+
+def _body_year(doc: Document, prose: list[tuple[int, str]]) -> Optional[Evidence]:
+    import bisect
+
+    text, starts, idxs = _joined(prose)
+
+    def line_of(offset: int) -> int:
+        return doc.lines[idxs[bisect.bisect_right(starts, offset) - 1]].line
+
+    for m in _PERIOD.finditer(text):
+        if m.group(1) == m.group(2):
+            return Evidence(int(m.group(1)), "body", m.group(0), line_of(m.start()))
+    limit = starts[min(80, len(starts) - 1)] + len(prose[min(80, len(prose) - 1)][1]) if prose else 0
+    for m in _WORKPOINTS.finditer(text[:limit]):
+        return Evidence(int(m.group(1)), "body", m.group(0), line_of(m.start()))
     for i, t in prose[:40]:
         m = _OPENING.match(t)
         if m and _SELF.search(t[:40]):

@@ -129,3 +129,22 @@ def test_compiler_sentence_names_the_agency():
     assert (m.agency, m.region, m.year) == ("淮安市洪泽区人民政府", "江苏省淮安市洪泽区", 2023)
     m = infer_metadata(_doc("一、总体情况", "本报告总结厦门市人力资源和社会保障局 2020 年政府信息公开工作情况。"))
     assert m.agency == "厦门市人力资源和社会保障局"
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLE.glob("*.txt")) + sorted(REAL_PDF.glob("*.pdf")), ids=lambda p: p.name[:10])
+def test_every_report_without_its_title_still_reads_right_from_the_body(path):
+    import copy
+
+    from index.metadata import _find_title
+
+    full = load(path)
+    want = infer_metadata(full)
+    doc = copy.deepcopy(full)
+    found = _find_title(doc)
+    if found:
+        for i in range(found[1], found[2] + 1):
+            doc.lines[i].text = ""
+    doc.file = "report.txt"  # and no help from the file name
+    m = infer_metadata(doc)
+    assert (m.agency, m.region, m.level, m.year) == (want.agency, want.region, want.level, want.year)
+    assert m.evidence["agency"].source == m.evidence["year"].source == "body"
