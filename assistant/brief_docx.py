@@ -40,10 +40,12 @@ def _setup(doc) -> None:
 
 
 def _widths(table, ncols: int, text_width_cm: float = 16.6) -> None:
-    """A wide label column, the rest shared (Word ignores column widths unless every cell carries one)."""
-    first = 5.6 if ncols > 1 else text_width_cm
+    """A wide label column, the rest shared."""
+    first = min(7.0, text_width_cm / 2) if ncols > 1 else text_width_cm
     other = Cm((text_width_cm - first) / max(ncols - 1, 1))
     table.autofit = False
+    for i, col in enumerate(table.columns):  # the grid (LibreOffice reads this) and every cell (Word reads these)
+        col.width = Cm(first) if i == 0 else other
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = Cm(first) if i == 0 else other
