@@ -202,7 +202,8 @@ def _pack(text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cur: Optional[list[int]] = None
     for a, b in units:
-        if cur is not None and b - cur[0] > MAX_CHARS:
+        # a heading or a short lead (< 60 chars) stays with what follows, even if that overshoots a little
+        if cur is not None and b - cur[0] > MAX_CHARS and cur[1] - cur[0] >= MIN_CHARS // 5:
             spans.append((cur[0], cur[1]))
             cur = None
         if cur is None:

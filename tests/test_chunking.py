@@ -188,3 +188,19 @@ def test_markdown_and_inline_part_headings():
                    lines=[Line(t, i + 1) for i, t in enumerate(texts)])
     paths = [s.path for s in split_sections(doc)]
     assert paths == [["前言"], ["一、总体情况"], ["一、总体情况", "（一）主动公开"], ["二、主动公开政府信息情况"], ["六、其他"]]
+
+
+def test_an_overlong_sentence_is_cut_at_commas_and_still_maps_back():
+    from index.records import Line
+
+    long_line = "，".join(f"第{i}项工作按要求推进并公开相关信息" for i in range(80)) + "。"
+    texts = ["一、总体情况", long_line, "五、存在的主要问题及改进情况", "无。"]
+    doc = Document(file="t.txt", path="/t", sha256="0", format="txt", lines=[Line(t, i + 1) for i, t in enumerate(texts)])
+    chunks = make_chunks(doc, infer_metadata(doc), split_sections(doc), [])
+    body = [c for c in chunks if c.line_end == 2]
+    assert body[0].text.startswith("一、总体情况\n第0项")  # the heading stays with its text
+    assert len(body) >= 3 and all(len(c.text) <= MAX_CHARS + 60 for c in body)
+    assert "".join(_squash(c.text) for c in body) == _squash("一、总体情况" + long_line)
+    for c in body:
+        assert _squash(_source_text(doc, c)) == _squash(c.text)
+        assert c.text.endswith(("，", "。"))
