@@ -136,3 +136,26 @@ def test_ambiguous_run_together_row_is_marked_uncertain():
     row = {f.column: f for f in res.facts if f.row == "行政复议"}
     assert [row[c].value for c in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] == [12, 0, 1, 1, 14]
     assert row["结果维持"].uncertain and not row["总计"].uncertain
+
+
+def test_litigation_table_with_a_blank_group_dropped_by_extraction():
+    # only 10 of 15 cells printed: which group was blank is unknown, so the reading is marked uncertain
+    res = parse_tables(_doc(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "3 2 0 0 5 0 0 0 0 0",
+                             "五、存在的主要问题及改进情况"]))
+    review = {(f.row, f.column): f for f in res.facts}
+    assert review[("行政复议", "总计")].uncertain and review[("行政诉讼-未经复议直接起诉", "总计")].value == 5
+    res = parse_tables(_doc(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "3 2 0",
+                             "五、存在的主要问题及改进情况"]))
+    assert not [f for f in res.facts if f.table == "复议诉讼"]
+    assert any("cannot be read" in w.message for w in res.warnings)
+
+
+def test_labelled_litigation_rows_and_slash_cells():
+    res = parse_tables(_doc(["四、政府信息公开行政复议、行政诉讼情况", "类别 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+                             "行政复议 | 2 | 1 | 0 | 0 | 3 |", "行政诉讼（未经复议直接起诉） | 1 | 0 | 0 | 1 | 2 |",
+                             "行政诉讼（复议后起诉） | 0 | 0 | 0 | 0 | 0 |", "五、存在的主要问题"]))
+    v = {(f.row, f.column): f.value for f in res.facts}
+    assert v[("行政复议", "总计")] == 3 and v[("行政诉讼-未经复议直接起诉", "尚未审结")] == 1
+    res = parse_tables(_doc(["三、收到和处理政府信息公开申请情况", "一、本年度新收政府信息公开申请数量 5 / 0 0 0 0 5", "五、"]))
+    f = next(f for f in res.facts if f.column == "商业企业")
+    assert (f.kind, f.value, f.printed) == ("slash", None, "/")

@@ -40,8 +40,8 @@ class RowSpec:
 def _t2_rows(template: str) -> list[RowSpec]:
     rows = [
         # the shared tail "政府信息公开申请数量" would match the section heading: match the head only
-        RowSpec("本年新收", ("本年新收", "本年新增")),
-        RowSpec("上年结转", ("上年结转",)),
+        RowSpec("本年新收", ("本年新收", "本年新增", "本年度新收", "本年度新增")),
+        RowSpec("上年结转", ("上年结转", "上年度结转")),
         RowSpec("予以公开", ("予以公开",)),
         RowSpec("部分公开", ("部分公开",)),
         RowSpec("不予公开-属于国家秘密", ("属于国家秘密",)),

@@ -14,7 +14,7 @@ from index.tables import labels as L
 from index.tables.grid import GridLine, find_regions, grid_lines
 from index.tables.numbers import Cell, clean, to_yuan
 from index.tables.rows import bind, find_hits, value_groups
-from index.tables.solve import Choice, Reading, candidates, choose
+from index.tables.solve import Choice, Reading, Slot, candidates, choose, row_sum_ok
 
 _2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额|逾期不补正|逾期未按收费通知")
 T2_SUMS = [(list(range(6)), 6)]
@@ -184,7 +184,10 @@ def _table3(b: _Builder, glines: list[GridLine]):
     if len(rows) >= 2:  # one row per group, labelled
         for br in rows:
             cands = candidates(br.group.cells, 5, [([0, 1, 2, 3], 4)])
-            ch = choose({br.spec.name: cands}, lambda v: 0)[br.spec.name]
+            ch = choose({br.spec.name: cands}, lambda v: 0).get(br.spec.name)
+            if ch is None:
+                b.warn("cells", f"复议诉讼 row {br.spec.name}: {len(br.group.cells)} cells cannot be read as 5; left out")
+                continue
             b.add_reading(L.T3, br.spec.name, L.REVIEW_COLUMNS, ch, br.group.lines[0])
         return {br.spec.name for br in rows}
     cells: list[Cell] = []
@@ -197,9 +200,24 @@ def _table3(b: _Builder, glines: list[GridLine]):
     if not any(c.kind != "empty" for c in cells) and len(cells) < 15:
         return set()  # nothing printed; a full row of 15 empty cells is read as zeros (kind "empty")
     cands = candidates(cells, 15, T3_SUMS)
-    ch = choose({"all": cands}, lambda v: 0)["all"]
+    printed = [c for c in cells if c.kind != "empty"]
+    if not cands and len(printed) == 10:
+        # one group printed blank and its cells dropped by the extraction (厦门 leaves 行政复议 empty):
+        # which group is unknown, so every placement is a candidate and the choice is marked uncertain
+        for gpos in range(3):
+            slots = [Slot(c.value, c, c.kind, c.printed) for c in printed]
+            slots[gpos * 5:gpos * 5] = [Slot(0.0, None, "empty", None) for _ in range(5)]
+            r = Reading(slots, 2.0 + gpos)
+            r.row_ok = row_sum_ok(r.values, T3_SUMS)
+            cands.append(r)
+    ch = choose({"all": cands}, lambda v: 0).get("all")
+    if ch is None:
+        b.warn("cells", f"复议诉讼: {len(cells)} cells (line {b.doc.lines[cells[0].line].line}) cannot be read "
+                        f"as the 15 of the table; left out")
+        return set()
     for gi, row in enumerate(L.REVIEW_ROWS):
-        sub = Reading(ch.reading.slots[gi * 5:(gi + 1) * 5], 0.0, row_ok=ch.reading.row_ok)
+        sub = Reading(ch.reading.slots[gi * 5:(gi + 1) * 5], 0.0)
+        sub.row_ok = row_sum_ok(sub.values, [([0, 1, 2, 3], 4)])
         sub_ch = Choice(sub, {i - gi * 5 for i in ch.uncertain_cols if gi * 5 <= i < gi * 5 + 5})
         b.add_reading(L.T3, row, L.REVIEW_COLUMNS, sub_ch, cells[0].line)
     return set(L.REVIEW_ROWS)
