@@ -342,3 +342,20 @@ def test_password_protected_docx_is_named_as_such(tmp_path):
     p = tmp_path / "locked.docx"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # encrypted OOXML = an OLE container
     _refused(p, "加密", "password")
+
+
+def test_docx_tracked_insertions_and_hyperlinks_are_read_deletions_are_not(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d.element.body.insert(0, parse_xml(
+        f'<w:p {ns}><w:r><w:t>一、总体</w:t></w:r><w:ins w:id="1" w:author="a"><w:r><w:t>情况</w:t></w:r></w:ins>'
+        f'<w:del w:id="2" w:author="a"><w:r><w:delText>删掉</w:delText></w:r></w:del></w:p>'))
+    d.element.body.insert(1, parse_xml(
+        f'<w:p {ns}><w:hyperlink><w:r><w:t>链接文字</w:t></w:r></w:hyperlink><w:r><w:tab/><w:t>后</w:t></w:r></w:p>'))
+    p = tmp_path / "tracked.docx"
+    d.save(str(p))
+    texts = [ln.text for ln in load(p).lines]
+    assert texts[:2] == ["一、总体情况", "链接文字\t后"]

@@ -21,10 +21,19 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _para_text(p_el) -> str:
-    # w:t runs, w:tab -> tab, w:br/w:cr -> newline: the same reading as python-docx's Paragraph.text
-    from docx.text.paragraph import Paragraph
-
-    return Paragraph(p_el, None).text
+    """A paragraph's visible text: w:t (also inside hyperlinks, tracked insertions, smart tags and text boxes),
+    w:tab -> tab, w:br/w:cr -> newline. Deleted text (w:delText) and field codes (w:instrText) are other tags
+    and so are left out. python-docx's Paragraph.text reads only direct runs and hyperlinks."""
+    out = []
+    for el in p_el.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if el.tag == _W + "t":
+            out.append(el.text or "")
+        elif el.tag == _W + "tab":
+            if el.getparent() is not None and el.getparent().tag == _W + "r":  # not a tab-stop definition
+                out.append("\t")
+        elif el.get(_W + "type") in (None, "textWrapping"):
+            out.append("\n")
+    return "".join(out)
 
 
 def _cell_text(tc) -> tuple[str, list]:
