@@ -157,6 +157,9 @@ _PATTERNS = [
 ]
 
 
+_SCOPE = re.compile(r"其中|代表|本级|办公室|政府办|部门|机关本身")
+
+
 def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
     """Prose numbers that state one of the table's quantities differently. Only clear same-quantity
     phrasings are read (e.g. "办结行政许可1217件"); mentions of other things (建议提案's 依申请公开件) are not."""
@@ -168,30 +171,51 @@ def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
     for span in (reg.t1, reg.t2, reg.t3):
         if span:
             in_table.update(range(*span))
-    out: list[Check] = []
-    seen = set()
+    # prose joined across hard line breaks (PDF), with a map from offsets back to lines
+    parts, starts, pos = [], [], 0
     for i, ln in enumerate(doc.lines):
         if i in in_table or "\t" in ln.text or "|" in ln.text or ln.cells:
+            parts.append("\n")  # a table line ends the running prose
+            starts.append((pos, ln))
+            pos += 1
             continue
-        text = re.sub(r"\s+", "", ln.text)
-        for pat, table, row, cols, label in _PATTERNS:
-            for m in pat.finditer(text):
-                val = float(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1)
-                fact = next((fx.by_key[(table, row, c)] for c in cols if (table, row, c) in fx.by_key), None)
-                if fact is None or fact.value is None:
-                    continue
-                allowed = {fact.value}
-                if row == "本年新收":  # "受理申请N件" often counts last year's carry-over too
-                    carry = fx.by_key.get((T2, "上年结转", "总计"))
-                    if carry and carry.value is not None:
-                        allowed.add(fact.value + carry.value)
-                if any(abs(val - a) < 0.01 for a in allowed) or (label, val) in seen:
-                    continue
-                seen.add((label, val))
-                left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [])
-                right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, [fact.key])
-                out.append(Check(doc.file, "conflict", f"{table}/{row}", "fail",
-                                 f"{doc.file}: the text says {label} {_n(val)} (line {ln.line}: "
-                                 f"「{m.group(0)}」) but the table says {_n(fact.value)}; both are the report's "
-                                 f"own words — show both", left, right, round(val - fact.value, 2)))
+        t = re.sub(r"\s+", "", ln.text)
+        starts.append((pos, ln))
+        parts.append(t)
+        pos += len(t)
+    text = "".join(parts)
+    offsets = [p for p, _ in starts]
+
+    def line_at(off: int):
+        import bisect
+        return starts[max(0, bisect.bisect_right(offsets, off) - 1)][1]
+
+    out: list[Check] = []
+    seen = set()
+    for pat, table, row, cols, label in _PATTERNS:
+        for m in pat.finditer(text):
+            ln = line_at(m.start())
+            val = float(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1)
+            fact = next((fx.by_key[(table, row, c)] for c in cols if (table, row, c) in fx.by_key), None)
+            if fact is None or fact.value is None:
+                continue
+            allowed = {fact.value}
+            if row == "本年新收":  # "受理申请N件" often counts last year's carry-over too
+                carry = fx.by_key.get((T2, "上年结转", "总计"))
+                if carry and carry.value is not None:
+                    allowed.add(fact.value + carry.value)
+            if any(abs(val - a) < 0.01 for a in allowed) or (label, val) in seen:
+                continue
+            seen.add((label, val))
+            where = f"line {ln.line}" + (f", page {ln.page}" if ln.page else "")
+            # "区政府办代表区政府受理…", "其中…": the sentence may count a narrower scope than the table
+            before = text[max(0, m.start() - 16):m.start()]
+            scoped = _SCOPE.search(before.split("。")[-1]) is not None
+            left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [])
+            right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, [fact.key])
+            out.append(Check(doc.file, "conflict", f"{table}/{row}", "uncertain" if scoped else "fail",
+                             f"{doc.file}: the text says {label} {_n(val)} ({where}: 「{m.group(0)}」) but the "
+                             f"table says {_n(fact.value)}; both are the report's own words — show both"
+                             + ("（正文可能只统计了部分范围）" if scoped else ""),
+                             left, right, round(val - fact.value, 2)))
     return out

@@ -78,3 +78,10 @@ def test_no_false_alarms_on_other_samples():
                  "004_b7caf00a3cd44191.txt"):
         doc, facts = _parsed(name)
         assert text_conflicts(doc, facts) == [], name
+
+
+def test_text_with_a_narrower_scope_is_uncertain_not_a_conflict():
+    # hongze 2024: "区政府办代表区政府受理政府信息公开申请 17 件" (wrapped over two PDF lines) vs table 95
+    doc = load(SAMPLE.parent.parent.parent / "shared" / "real-pdf" / "hongze_2024.pdf")
+    [c] = text_conflicts(doc, parse_tables(doc).facts)
+    assert (c.left.value, c.right.value, c.status) == (17, 95, "uncertain")
