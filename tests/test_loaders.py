@@ -137,6 +137,7 @@ def test_pdf_made_with_reportlab_loads_with_its_table(tmp_path):
     def footer(canvas, d):
         canvas.setFont("STSong-Light", 9)
         canvas.drawCentredString(A4[0] / 2, 20, f"- {d.page} -")
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 30, "山东省人社厅政务公开")  # a running head on every page
 
     out = tmp_path / "made.pdf"
     SimpleDocTemplate(str(out), pagesize=A4).build(story, onFirstPage=footer, onLaterPages=footer)
@@ -145,6 +146,8 @@ def test_pdf_made_with_reportlab_loads_with_its_table(tmp_path):
     text = "\n".join(ln.text for ln in doc.lines)
     assert "山东省人力资源和社会保障厅" in text.replace(" ", "")
     assert not any(ln.text.strip().startswith("- ") and ln.text.strip().endswith(" -") for ln in doc.lines)
+    heads = [ln for ln in doc.lines if ln.text.replace(" ", "") == "山东省人社厅政务公开"]
+    assert [ln.page for ln in heads] == [1]  # the running head is dropped, except on page 1
     row = [ln for ln in doc.lines if ln.text.replace(" ", "").startswith("一、本年新增政府信息公开申请数量")]
     assert row and "158" in row[0].text and "159" in row[0].text
 

@@ -1,6 +1,7 @@
 """PDF with a text layer, through pdfplumber: Line(page=p, line=n) with n the line's number within its page.
 
-Page-number footers ("- 3 -", "— 4 —", "第3页") are dropped but do not shift the numbering of the other lines.
+Page-number footers ("- 3 -", "— 4 —", "第3页") and running heads repeated at the top or bottom of most pages
+are dropped, without shifting the numbering of the other lines.
 Tables are emitted as their text lines (cells space-separated), which the table parser reads like any other
 extraction. Encrypted, corrupt and scanned (image-only) files are refused with a message that says so.
 """
@@ -37,6 +38,35 @@ def _check_encryption(path: Path) -> None:
                                      f"(corrupt or truncated PDF: {type(e).__name__}: {e})") from None
 
 
+def _drop_running_heads(lines: list[Line]) -> list[Line]:
+    """Running headers/footers repeated on most pages (the report's title or the agency's name printed at the
+    top of every page) are not report text. Page 1 keeps its copy: there it is usually the real title."""
+    import re
+    from collections import Counter, defaultdict
+
+    by_page: dict[int, list[Line]] = defaultdict(list)
+    for ln in lines:
+        by_page[ln.page].append(ln)
+    if len(by_page) < 3:
+        return lines
+
+    def key(t: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", t))
+
+    edges = Counter()
+    for page_lines in by_page.values():
+        seen = {key(ln.text) for ln in page_lines[:2] + page_lines[-2:] if ln.text.strip()}
+        edges.update(seen)
+    repeated = {k for k, n in edges.items() if n >= max(3, (len(by_page) + 1) // 2) and k}
+    if not repeated:
+        return lines
+    out = []
+    for p, page_lines in sorted(by_page.items()):
+        edge_ids = {id(ln) for ln in page_lines[:2] + page_lines[-2:]}
+        out.extend(ln for ln in page_lines if p == 1 or id(ln) not in edge_ids or key(ln.text) not in repeated)
+    return out
+
+
 def load_pdf(path: Path) -> tuple[list[Line], list[Warning]]:
     import pdfplumber
 
@@ -66,6 +96,7 @@ def load_pdf(path: Path) -> tuple[list[Line], list[Warning]]:
             raise IngestError(path.name, "PDF 已加密，需要密码才能打开 (password-protected PDF)") from None
         raise IngestError(path.name, f"PDF 文件损坏或不完整，无法读取；请重新下载或导出 "
                                      f"(corrupt or truncated PDF: {type(e).__name__}: {e})") from None
+    lines = _drop_running_heads(lines)
     visible = sum(len(ln.text.strip()) for ln in lines)
     if visible < _MIN_TEXT_CHARS:
         raise IngestError(path.name, "PDF 没有文字层，无法识别（本系统不做OCR）；请提供可复制文字的PDF或Word版 "
