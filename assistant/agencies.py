@@ -1,0 +1,179 @@
+"""Agencies named in a question, resolved against the reports the library holds.
+
+Full names, short type forms (人社厅 for 人力资源和社会保障厅, from index/regions.json shared with
+index/metadata.py), with or without 省/市, and bare regions ("山东"). Any other division or agency a user names
+("广东省人社厅", "福建省财政厅") is returned as unknown, so the assistant refuses instead of answering for
+the wrong agency.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from assistant.question import Lexicon, ReportInfo, load_lexicon, norm
+
+
+def _short_region(region: Optional[str]) -> list[str]:
+    """'福建省' -> ['福建省', '福建']; '福建省厦门市' -> ['厦门市', '厦门']."""
+    if not region:
+        return []
+    parts = re.findall(r".+?(?:自治区|特别行政区|省|自治州|市|区|县|旗)", region) or [region]
+    last = parts[-1]
+    short = re.sub(r"(自治区|特别行政区|省|自治州|市|区|县|旗)$", "", last)
+    return [last, short] if short and short != last else [last]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
+    """Agency type words and their short forms, and the national divisions (index/regions.json, shared with
+    index/metadata.py) — so any province/city/county a user names is recognised, held or not."""
+    path = Path(__file__).resolve().parent.parent / "index" / "regions.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        return [], {}, []
+    types = sorted(set(raw["agencies"]["types"]) | set(raw["agencies"]["aliases"]), key=len, reverse=True)
+    aliases = dict(raw["agencies"]["aliases"])
+    divs = []
+    for code, name in raw["divisions"].items():
+        short = re.sub(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|自治州|地区|盟|区|县|旗)$", "", name)
+        if code.endswith("00") or len(short) >= 2:  # county names only when they are distinctive
+            divs.append((name, short if len(short) >= 2 else name))
+    divs.sort(key=lambda d: -len(d[0]))
+    return types, aliases, divs
+
+
+def agency_aliases(agency: str, region: Optional[str], lex: Lexicon) -> list[str]:
+    """Ways a user names an agency: full name, short type forms (人社厅), with or without 省/市."""
+    a = norm(agency)
+    names = {a}
+    _types, alias_map, _divs = _vocab()
+    pairs = list(lex.aliases) + [(full, short) for short, full in alias_map.items()]
+    for long, short in pairs:
+        for n in list(names):
+            if long in n:
+                names.add(n.replace(long, short))
+    regs = _short_region(region)
+    for n in list(names):
+        for r in regs:
+            if n.startswith(r) and len(regs) > 1:
+                names.add(regs[-1] + n[len(r):])  # 福建省人社厅 -> 福建人社厅
+        m = re.match(r"^.+?省(.+?市.+)$", n)  # 福建省厦门市人社局 -> 厦门市人社局
+        if m:
+            names.add(m.group(1))
+    return sorted(names, key=len, reverse=True)
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    agencies: list[str]
+    text: str
+
+
+def _type_after(text: str, end: int) -> Optional[str]:
+    """The agency type word right after a region name ("财政厅" in "福建省财政厅"), if any."""
+    types, _aliases, _divs = _vocab()
+    rest = text[end:end + 14]
+    rest = re.sub(r"^(省|市|自治区|区|县|的)", "", rest)
+    for t in types:
+        if rest.startswith(t) and not rest[len(t):].startswith("门"):  # 人社部门 is "the HR department", generic
+            return t
+    return None
+
+
+def find_agencies(text: str, reports: list[ReportInfo], lex: Lexicon) -> tuple[list[str], list[str], list[str], str]:
+    """Return (agencies, mentions, unknown mentions, text with the mentions blanked out)."""
+    agencies = sorted({r.agency for r in reports if r.agency})
+    region_of = {r.agency: r.region for r in reports if r.agency}
+    level_of = {r.agency: r.level for r in reports if r.agency}
+    cands: list[tuple[str, list[str], bool]] = []
+    all_aliases: dict[str, set[str]] = {}
+    for a in agencies:
+        al = agency_aliases(a, region_of.get(a), lex)
+        all_aliases[a] = set(al)
+        for alias in al:
+            cands.append((alias, [a], False))
+    # a bare region ("福建", "山东省") names the agencies whose own region it is (厦门 is in 福建 but is not 福建)
+    by_region: dict[str, list[str]] = {}
+    for a in agencies:
+        for r in _short_region(region_of.get(a)):
+            by_region.setdefault(r, []).append(a)
+    for r, agl in by_region.items():
+        if len(agl) > 1:  # prefer the higher level (省级 over 市级 etc.) when a region holds several agencies
+            agl = [a for a in agl if level_of.get(a) in ("省级", "国家级")] or agl
+        cands.append((r, sorted(set(agl)), True))
+    cands.sort(key=lambda c: -len(c[0]))
+    used = [False] * len(text)
+    found: list[_Match] = []
+    for alias, agl, bare in cands:
+        if len(alias) < 2:
+            continue
+        for m in re.finditer(re.escape(alias), text):
+            if any(used[m.start():m.end()]):
+                continue
+            end = m.end()
+            t = _type_after(text, end) if bare else None
+            if t:
+                if not any(al.endswith(t) for a in agl for al in all_aliases[a]):
+                    continue  # "福建省财政厅": a region we hold, but another agency — left for the unknown check
+                end = text.index(t, end) + len(t)  # "福建的人社厅": the same agency, said loosely
+            for i in range(m.start(), end):
+                used[i] = True
+            found.append(_Match(m.start(), end, agl, text[m.start():end]))
+    found.sort(key=lambda m: m.start)
+    out, mentions = [], []
+    for m in found:
+        mentions.append(m.text)
+        for a in m.agencies:
+            if a not in out:
+                out.append(a)
+    blank = "".join("　" if used[i] else c for i, c in enumerate(text))
+    return out, mentions, _unknown_agencies(blank, lex), blank
+
+
+@lru_cache(maxsize=1)
+def _division_names() -> dict[str, bool]:
+    """Division name -> True when it may stand alone (a full name or a province/city short name)."""
+    _types, _aliases, divs = _vocab()
+    lex = load_lexicon()
+    out: dict[str, bool] = {}
+    for full, short in divs:
+        out[full] = True
+        out[short] = out.get(short, False) or short in lex.regions or short == full
+    return out
+
+
+def _unknown_agencies(blank: str, lex: Lexicon) -> list[str]:
+    """Agency-like phrases left after the held agencies were blanked out: a division name with an agency type
+    ("广东省人社厅", "福建省财政厅"), or a province/city name on its own ("浙江", "深圳市"). A scan of substrings
+    against a dict (not one regex per division: there are thousands)."""
+    names = _division_names()
+    unknown: list[str] = []
+    i, n = 0, len(blank)
+    while i < n:
+        hit = None
+        for size in range(min(12, n - i), 1, -1):
+            w = blank[i:i + size]
+            if w in names:
+                t = _type_after(blank, i + size)
+                if t or names[w]:
+                    hit = (w, t)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        w, t = hit
+        end = i + len(w)
+        if t:
+            end = blank.index(t, end) + len(t)
+        elif blank[end:end + 1] in ("省", "市"):
+            end += 1
+        unknown.append(blank[i:end])
+        i = end
+    return unknown

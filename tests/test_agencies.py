@@ -1,0 +1,44 @@
+"""Agency resolution against the library's reports; other divisions and agencies come back as unknown."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.agencies import agency_aliases, find_agencies
+from assistant.question import ReportInfo, load_lexicon, norm
+
+GOLD = Path("/work/shared/gold/seed_facts.json")
+FJ, SD = "福建省人力资源和社会保障厅", "山东省人力资源和社会保障厅"
+
+
+@pytest.fixture(scope="module")
+def reports():
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    return [ReportInfo(r["file"], r["agency"], r["region"], r["level"], r["year"]) for r in gold["reports"]]
+
+
+def find(text, reports):
+    agencies, mentions, unknown, _ = find_agencies(norm(text), reports, load_lexicon())
+    return agencies, unknown
+
+
+def test_aliases_include_short_type_forms():
+    al = agency_aliases(FJ, "福建省", load_lexicon())
+    assert {"福建省人社厅", "福建人社厅", "福建省人力资源社会保障厅"} <= set(al)
+
+
+@pytest.mark.parametrize("text,agencies,unknown", [
+    ("山东省人力资源社会保障厅2019年", [SD], []),
+    ("福建的人社厅2019年", [FJ], []),
+    ("福建省财政厅2020年", [], ["福建省财政厅"]),
+    ("广东省人社厅2020年", [], ["广东省人社厅"]),
+    ("浙江2019年", [], ["浙江"]),
+    ("深圳市人社局", [], ["深圳市人社局"]),
+    ("淮安市人民政府2024年", [], ["淮安市人民政府"]),
+    ("山东省人社部门2019年", [SD], []),
+    ("全省各市的申请", [], []),
+])
+def test_known_and_unknown(text, agencies, unknown, reports):
+    assert find(text, reports) == (agencies, unknown)
