@@ -39,3 +39,11 @@ def test_label_continued_after_its_numbers_is_one_row():
 def test_one_cell_per_line_values_form_one_group():
     got = _bound(["\t（七）总计", "\t50", "\t1", "\t0", "\t0", "\t0", "\t1", "\t52", ""])
     assert got == {"总计": ["50", "1", "0", "0", "0", "1", "52"]}
+
+
+def test_label_column_printed_apart_from_number_column_pairs_in_order():
+    labels = ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益"]
+    nums = [f"{k} 0 0 0 0 0 {k}" for k in (1, 2, 3, 4)]
+    got = _bound(labels + ["（说明文字）"] * 10 + nums)
+    assert [got[r][0] for r in ("不予公开-属于国家秘密", "不予公开-其他法律行政法规禁止公开",
+                                "不予公开-危及“三安全一稳定”", "不予公开-保护第三方合法权益")] == ["1", "2", "3", "4"]

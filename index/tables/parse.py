@@ -62,14 +62,18 @@ class _Builder:
 
 # ---------------------------------------------------------------- table 1
 def _money_unit(glines: list[GridLine], before_line: int, default: str) -> str:
+    """The unit a money column's header prints (采购总金额（元）, 本年收费金额（单位：万元）), also when the
+    header is broken over lines ("采购总金" / "额（万元）")."""
     unit = None
     for g in glines:
         if g.idx >= before_line:
             break
         for c in g.texts:
-            t = clean(c.printed)
-            if "金额" in t or "单位" in t or t in ("（元）", "(元)", "（万元）", "(万元)"):
-                unit = "万元" if "万元" in t else "元" if "元" in t else unit
+            t = clean(c.printed).replace(" ", "")
+            if "万元" in t:
+                unit = "万元"
+            elif re.search(r"[（(](单位[:：])?元[)）]", t):
+                unit = "元"
     return unit or default
 
 
@@ -159,11 +163,14 @@ def _table2(b: _Builder, glines: list[GridLine]):
     rows = bind(glines, hits, value_groups(glines, 7))
     cands: dict[str, list[Reading]] = {}
     where: dict[str, int] = {}
+    far: set[str] = set()
     for br in rows:
         if br.group is None:
             continue
         cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
         where[br.spec.name] = br.group.lines[0]
+        if br.distance > 8:  # paired by order across a long gap: the balance rules must confirm it
+            far.add(br.spec.name)
     chosen = choose(cands, _t2_rules(variant), perfect=14)
     for spec in specs:
         ch = chosen.get(spec.name)
@@ -171,6 +178,8 @@ def _table2(b: _Builder, glines: list[GridLine]):
             b.warn("missing_row", f"依申请公开 row {spec.name} not found (or no values next to its label); "
                                   f"its cells are unknown, not 0")
             continue
+        if spec.name in far:
+            ch.uncertain_cols = set(range(7))
         b.add_reading(L.T2, spec.name, L.APPLICANT_COLUMNS, ch, where.get(spec.name))
     return set(chosen)
 

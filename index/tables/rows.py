@@ -161,6 +161,14 @@ def bind(glines: list[GridLine], hits: list[Hit], groups: list[Group]) -> list[B
             i -= 1
         else:
             j -= 1
+    # a column of labels printed apart from a column of numbers (some PDF extractions): when as many
+    # labels as number groups are left over, they pair in order — marked by their distance
+    rest_h = [i for i in range(len(hits)) if i not in bound]
+    used = {id(b.group) for b in bound.values()}
+    rest_g = [gr for gr in free_g if id(gr) not in used]
+    if len(rest_h) >= 3 and len(rest_h) == len(rest_g):
+        for hi, gr in zip(rest_h, rest_g):
+            bound[hi] = BoundRow(hits[hi].spec, hits[hi], gr, distance=int(min(dist(hits[hi], gr), 99)))
     out = []
     for hi, h in enumerate(hits):
         out.append(bound.get(hi, BoundRow(h.spec, h, None)))
