@@ -362,3 +362,23 @@ def test_docx_tracked_insertions_and_hyperlinks_are_read_deletions_are_not(tmp_p
     d.save(str(p))
     texts = [ln.text for ln in load(p).lines]
     assert texts[:2] == ["一、总体情况", "链接文字\t后"]
+
+
+def test_html_layout_table_is_read_as_blocks(tmp_path):
+    prose = "2020年，我局认真贯彻落实《条例》，" + "持续推进政务公开，" * 30 + "取得成效。"
+    html = f"""<html><body><table><tr><td>导航</td><td>
+      <p>一、总体情况</p><p>{prose}</p>
+      <table><tr><td>自然人</td><td>31</td></tr></table>
+      <p>六、其他需要报告的事项</p></td></tr></table></body></html>"""
+    p = tmp_path / "layout.html"
+    p.write_text(html, encoding="utf-8")
+    doc = load(p)
+    texts = [ln.text for ln in doc.lines]
+    assert "一、总体情况" in texts and prose in texts and "六、其他需要报告的事项" in texts
+    rows = [ln for ln in doc.lines if ln.cells is not None]
+    assert [r.cells for r in rows] == [["自然人", "31"]] and rows[0].cell_ref == "表1第1行"
+    # without the standard parts the whole body is read: the layout table still gives blocks, not one huge row
+    p2 = tmp_path / "layout2.html"
+    p2.write_text(html.replace("一、总体情况", "概况").replace("六、其他需要报告的事项", "结束语"), encoding="utf-8")
+    doc2 = load(p2)
+    assert [ln.text for ln in doc2.lines] == ["导航", "概况", prose, "自然人\t31", "结束语"]

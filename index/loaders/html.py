@@ -41,6 +41,20 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         raise IngestError(path.name, f"无法识别网页的文字编码 (cannot decode the HTML: {e})") from None
 
 
+def _own_cells(table):
+    return [c for tr in table.find_all("tr") if tr.find_parent("table") is table
+            for c in tr.find_all(["td", "th"], recursive=False)]
+
+
+def _is_layout(table) -> bool:
+    """Old portal pages put the whole page in a <table>. A data table's cells are short labels and numbers
+    (the longest standard label has ~30 characters); a layout cell holds paragraphs or other tables."""
+    for cell in _own_cells(table):
+        if cell.find("table") is not None or len(cell.get_text("", strip=True)) > 200:
+            return True
+    return False
+
+
 class _Walker:
     def __init__(self):
         self.lines: list[Line] = []
@@ -73,6 +87,11 @@ class _Walker:
                 continue
             if name == "br":
                 self.flush()
+            elif name == "table" and _is_layout(child):
+                self.flush()  # a table used to lay out the page: its cells are blocks of text, not data
+                for cell in _own_cells(child):
+                    self.walk(cell)
+                    self.flush()
             elif name == "table":
                 self.flush()
                 self.n_tables += 1
