@@ -43,3 +43,11 @@ def test_prose_mentions_do_not_open_a_table():
     # 厦门 2020 names every part in one long sentence of its preamble (line 5)
     r = find_regions(load(SAMPLE / "001_0c9ceee508d7cea1.txt"))
     assert r.t2[0] + 1 == 81
+
+
+def test_wrapped_prose_mentioning_the_headings_does_not_open_a_table():
+    doc = _doc(["一、总体情况", "我厅按照《条例》第二十条的规定，", "收到和处理政府信息公开申请情况良好",
+                "办理行政许可共计 95", "二、主动公开政府信息情况", "第二十条第（五）项", "行政许可\t5\t0\t19",
+                "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1"])
+    r = find_regions(doc)
+    assert r.t1[0] == 4 and r.t2[0] == 7

@@ -162,10 +162,20 @@ def find_regions(doc: Document) -> Regions:
         return None
 
     # the heading of part 二 or the first 第二十条 line, whichever comes first (000 lost the latter)
-    a1s = [first(lambda i: "第二十条" in lines[i] and _short(doc, i, 30)),
-           first(lambda i: "主动公开政府信息情况" in lines[i] and _short(doc, i))]
+    # Headings are lines that are (almost) only the heading: a hard-wrapped prose line of a PDF is short
+    # too and may mention 第二十条 or 收到和处理政府信息公开申请情况; the looser test is the fallback.
+    def heading(i: int, words: str, extra: int = 6) -> bool:
+        t = re.sub(r"[\s|]+", "", lines[i])
+        return words in t and len(t) - len(words) <= extra and "。" not in t
+
+    a1s = [first(lambda i: re.match(r"^第二十条\s*第?\s*[（(]", lines[i]) is not None and _short(doc, i, 30)),
+           first(lambda i: heading(i, "主动公开政府信息情况"))]
     a1 = min((a for a in a1s if a is not None), default=None)
-    a2 = first(lambda i: "收到和处理政府信息公开申请" in lines[i] and _short(doc, i), a1 or 0)
+    if a1 is None:
+        a1 = first(lambda i: "第二十条" in lines[i] and _short(doc, i, 30))
+    a2 = first(lambda i: heading(i, "收到和处理政府信息公开申请情况", 4), a1 or 0)
+    if a2 is None:
+        a2 = first(lambda i: "收到和处理政府信息公开申请" in lines[i] and _short(doc, i), a1 or 0)
     if a2 is None:
         a2 = first(lambda i: re.search("本年(新收|新增).{0,6}申请", lines[i]) is not None
                    and not _is_prose(lines[i]), a1 or 0)
