@@ -50,8 +50,9 @@ def load(path) -> Document:
         raise IngestError(name, "DOCX 已加密（需要密码），或是改了扩展名的旧版 .doc 文件：请用 Word 另存为未加密的 .docx "
                                 "(password-protected .docx or a renamed legacy .doc)")
     if kind and kind.startswith("binary:"):
-        raise IngestError(name, f"文件内容是{kind[7:]}，不是{ext}文本；可能是改了扩展名的二进制文件 "
-                                f"(binary content in a {ext} file)")
+        expected = declared.upper() if declared in ("pdf", "docx") else f"{ext}文本"
+        raise IngestError(name, f"文件内容是{kind[7:]}，不是{expected}；可能是改了扩展名的二进制文件或文件已损坏 "
+                                f"(binary content, not a {expected if declared in ('pdf', 'docx') else 'text'} file)")
     actual = declared
     if kind == "pdf":
         actual = "pdf"

@@ -17,6 +17,7 @@ from .normalize import clean_line, is_page_footer
 
 # pdfminer logs every odd font; the user only needs our one-line outcome.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters than this in the whole file: no usable text layer
 
