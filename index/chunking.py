@@ -124,6 +124,8 @@ def split_sections(doc: Document) -> list[Section]:
         end = heads[0][0] - 1 if heads else n - 1
         if end >= 0 and any(ln.text.strip() for ln in doc.lines[: end + 1]):
             sections.append(Section(path=["前言"] if heads else ["全文"], part=None, line_start=0, line_end=end))
+        elif heads:  # only blank lines before the first heading: its section starts at the top
+            heads[0] = (0, heads[0][1], heads[0][2])
     for j, (i, path, k) in enumerate(heads):
         end = heads[j + 1][0] - 1 if j + 1 < len(heads) else n - 1
         sections.append(Section(path=path, part=k, line_start=i, line_end=end))
