@@ -85,6 +85,7 @@ class Brief:
         texts = [c.quote for c in self.sources if c.kind == "passage"]
         texts += [str(c.value) for c in self.facts_used if c.value is not None]
         texts += [c.printed for c in self.facts_used if c.printed]
+        texts += [f"{c.row} {c.column}" for c in self.facts_used]  # labels like 属于四类过程性信息 are not figures
         texts += [f.message for f in self.findings]
         computed = [v for c in self.computations for v in c.values]
         return texts, computed

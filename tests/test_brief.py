@@ -234,7 +234,7 @@ def test_brief_tab_generate_returns_draft_charts_and_downloads(store, tmp_path):
     assert md.startswith("# 福建省人力资源和社会保障厅2019—2020年") and "52→68" in md
     assert len(charts_) == 2 and all(Path(p).exists() for p in charts_)
     assert [Path(f).suffix for f in files] == [".docx", ".md"] and "data:image/png;base64," in Path(files[1]).read_text()
-    assert status.startswith("✅")
+    assert status.startswith("**核验通过**")
     md, _, files, status = generate(lambda: Library(store), ALL_AGENCIES, 2019, None, out_root=str(tmp_path / "all"))
     assert "排名" in md and files
     md, _, files, status = generate(lambda: Library(store), "广东人社厅", 2019, 2019, out_root=str(tmp_path / "x"))

@@ -21,13 +21,16 @@ LLM_CHOICES = [("不使用（模板文字）", "none"), ("本地模型", "local"
 
 
 def _holdings(get_library) -> tuple[list[str], list[int]]:
+    """Agencies (the one with most years first, so the default draft shows 同比变化) and years held."""
     try:
         lib = get_library()
-        rows = lib.sql("SELECT DISTINCT agency, year FROM reports WHERE agency IS NOT NULL AND year IS NOT NULL", ())
+        rows = lib.sql("SELECT agency, COUNT(DISTINCT year) FROM reports WHERE agency IS NOT NULL AND year IS NOT NULL "
+                       "GROUP BY agency ORDER BY 2 DESC, agency", ())
+        years = lib.sql("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year", ())
     except Exception as e:  # an empty or missing store: the pickers stay empty, the button explains
         log.info("brief tab: no library yet (%s)", e)
         return [], []
-    return sorted({r[0] for r in rows}), sorted({int(r[1]) for r in rows})
+    return [r[0] for r in rows], [int(r[0]) for r in years]
 
 
 def _message(e: BaseException) -> str:
@@ -57,8 +60,8 @@ def generate(get_library, agency: Optional[str], y_from, y_to, llm: str = "none"
         md = out / f"{stem}.md"
         md.write_text(brief.to_markdown(charts="embed"), encoding="utf-8")
         res = brief.verify()
-        ok = "未核验" if res is None else ("✅ 全部数字可追溯到事实、原文或算式" if res.ok else
-                                        "⚠ 无法追溯的数字：" + "、".join(res.unverified))
+        ok = "未核验" if res is None else ("**核验通过**：全部数字可追溯到事实、原文或算式" if res.ok else
+                                        "**注意**：以下数字无法追溯，请人工核对：" + "、".join(res.unverified))
         kept = sum(1 for p in brief.polish if p.get("status") == "kept")
         lines = [f"{ok} · {len(brief.sources)} 个来源 · {len(brief.charts)} 张图 · 用时 {time.time() - t0:.1f} 秒"]
         if brief.polish:
@@ -71,7 +74,7 @@ def generate(get_library, agency: Optional[str], y_from, y_to, llm: str = "none"
 
         if not isinstance(e, AssistantError):  # our own errors are the user's to fix; others are bugs to log
             log.exception("brief failed")
-        return "", [], None, f"⚠ {_message(e)}"
+        return "", [], None, f"**无法生成**：{_message(e)}"
 
 
 def build_brief_tab(get_library=None, get_store_dir: Optional[Callable[[], str]] = None) -> dict:
@@ -103,8 +106,8 @@ def build_brief_tab(get_library=None, get_store_dir: Optional[Callable[[], str]]
             draft = gr.Markdown(elem_id="brief-draft", show_copy_button=True) if _has_copy() else \
                 gr.Markdown(elem_id="brief-draft")
         with gr.Column(scale=2):
-            gallery = gr.Gallery(label="图表", columns=1, height="auto", elem_id="brief-charts")
             files = gr.File(label="下载（.docx / .md）", file_count="multiple", elem_id="brief-files")
+            gallery = gr.Gallery(label="图表", columns=1, object_fit="contain", height=560, elem_id="brief-charts")
 
     def _run(a, f, t, m, progress=gr.Progress()):
         progress(0.1, desc="正在汇总事实和原文…" if m == "none" else "正在生成并用大模型润色（数字逐段核验）…")
