@@ -62,11 +62,14 @@ class BM25Index:
         self._bm25 = BM25Okapi(tokens) if tokens else None
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str]], stamp: str = "") -> "BM25Index":
+    def build(cls, rows: Iterable[tuple[str, str]], stamp: str = "",
+              known: Optional[dict[str, list[str]]] = None) -> "BM25Index":
+        """`known`: tokens of chunk ids already tokenised (ids hash the chunk's text, so they are still right)."""
         ids, toks = [], []
+        known = known or {}
         for cid, text in rows:
             ids.append(cid)
-            toks.append(tokenize(text))
+            toks.append(known[cid] if cid in known else tokenize(text))
         return cls(ids, toks, stamp)
 
     def __len__(self) -> int:
@@ -120,7 +123,11 @@ def load_or_build(path: Path | str, stamp: str, rows: Callable[[], Iterable[tupl
     idx = BM25Index.load(path)
     if idx is not None and idx.stamp == stamp:
         return idx
-    idx = BM25Index.build(rows(), stamp)
+    # Reuse the old index's tokens: an ingest then runs jieba on its own new chunks only, not on the whole
+    # library (at 10k reports that is ~500k chunks per write; see docs/scaling.md). Bump FORMAT when the
+    # tokenizer or domain_dict.txt changes, so that old tokens are not reused.
+    known = dict(zip(idx.ids, idx.tokens)) if idx is not None else None
+    idx = BM25Index.build(rows(), stamp, known=known)
     if save:
         try:
             idx.save(path)

@@ -40,3 +40,17 @@ def test_persisted_and_rebuilt_when_stale(tmp_path):
     path.write_bytes(b"garbage")  # a damaged file is rebuilt, not fatal
     assert load_or_build(path, "v2", rows).search("国家秘密")[0][0] == "d"
     assert len(calls) == 3
+
+
+def test_rebuild_tokenises_only_new_chunks(tmp_path, monkeypatch):
+    """After an ingest only the new chunks go through jieba; unchanged ids keep their tokens (scale: 10k reports)."""
+    import index.bm25 as bm
+
+    path = tmp_path / "bm25.pkl"
+    load_or_build(path, "v1", lambda: ROWS[:3])
+    seen = []
+    real = bm.tokenize
+    monkeypatch.setattr(bm, "tokenize", lambda t: seen.append(t) or real(t))
+    idx = load_or_build(path, "v2", lambda: ROWS)
+    assert seen == [ROWS[3][1]]
+    assert idx.search("国家秘密")[0][0] == "d" and idx.search("行政复议结果维持")[0][0] == "b"
