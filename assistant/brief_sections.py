@@ -235,6 +235,7 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
             c0 = _first(ctx, u0.report.file, "主动公开", row, cols)
             c1 = _first(ctx, u1.report.file, "主动公开", row, cols)
             if c0 is not None and c1 is not None:
+                what = f"{row}{c0.column}" if row == "规范性文件" else what  # 本年新公开数量 (2019) / 本年制发件数 (2021)
                 paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0, unit)}[{ctx.cite(c0)}]",
                                                    u1.label, c1.value, f"{show(c1, unit)}[{ctx.cite(c1)}]", unit))
     return {"title": "二、主动公开政府信息情况", "paragraphs": paras}

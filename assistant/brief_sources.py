@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from assistant.question import ReportInfo, _as_dict, find_agencies, library_reports, load_lexicon, norm
+from assistant.agencies import find_agencies
+from assistant.question import ReportInfo, _as_dict, library_reports, load_lexicon, norm
 from assistant.table_tool import Cell
 from index.errors import ConfigError
 from index.records import Citation
