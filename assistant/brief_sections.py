@@ -308,8 +308,9 @@ def applications(ctx: Ctx, units: list[Unit]) -> dict:
             if len(ranked) > 1:
                 paras.append(f"{y}年本年新收政府信息公开申请数量排名：" + " > ".join(
                     f"{u.report.agency}{show(c)}[{ctx.cite(c)}]" for c, u in ranked) + "。")
-    for u0, u1 in (_pairs(units) if ctx.single else []):
-        for what, row in (("本年新收申请", "本年新收"), ("办理结果总计", "总计"), ("予以公开", "予以公开")):
+    metrics = (("本年新收申请", "本年新收"), ("办理结果总计", "总计"), ("予以公开", "予以公开"))
+    for u0, u1 in _pairs(units):  # all-agency mode: agencies held for consecutive years get the main change
+        for what, row in (metrics if ctx.single else metrics[:1]):
             c0, c1 = ctx.cell(u0.report.file, "依申请公开", row, "总计"), ctx.cell(u1.report.file, "依申请公开", row, "总计")
             if c0 is not None and c1 is not None:
                 paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
