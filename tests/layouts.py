@@ -50,6 +50,37 @@ T2_ROWS = [
     ("", "（七）总计", "总计"),
     ("", "四、结转下年度继续办理", "结转下年度继续办理"),
 ]
+# the 2021 template (国办公开办函〔2021〕30号): its own 主动公开 fields and 其他处理 split in three
+T1_GROUPS_2021 = [
+    ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "规范性文件"]),
+    ("第二十条第（五）项", ["本年处理决定数量"], ["行政许可"]),
+    ("第二十条第（六）项", ["本年处理决定数量"], ["行政处罚", "行政强制"]),
+    ("第二十条第（八）项", ["本年收费金额（单位：万元）"], ["行政事业性收费"]),
+]
+T1_COLUMNS_2021 = {"本年收费金额（单位：万元）": "本年收费金额(万元)"}
+T1_PRINTED_2021 = {"规范性文件": "行政规范性文件"}
+OTHER_2021 = [
+    ("（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+     "其他处理-申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+     "其他处理-申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("", "3.其他", "其他处理-其他"),
+]
+
+
+def is_2021(report: dict) -> bool:
+    return any(f["column"] == "本年制发件数" for f in report["facts"])
+
+
+def t2_rows(report: dict) -> list[tuple[str, str, str]]:
+    if not any(f["row"].startswith("其他处理-") for f in report["facts"]):
+        return T2_ROWS  # 2019, or a 2021-template report that kept the single 其他处理 row
+    out = []
+    for parent, label, row in T2_ROWS:
+        out += OTHER_2021 if row == "其他处理" else [(parent, label, row)]
+    return out
+
+
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 REVIEW_ROWS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
 REVIEW_COLS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
@@ -71,16 +102,22 @@ def gold_map(report: dict) -> dict[tuple[str, str, str], float]:
 def logical(report: dict) -> dict[str, list[tuple[list[str], list[str]]]]:
     """Per table: rows of (label cells, value cells); heading rows have no values."""
     g = gold_map(report)
+    new = is_2021(report)
+    colmap = T1_COLUMNS_2021 if new else T1_COLUMNS
     t1: list[tuple[list[str], list[str]]] = []
-    for head, cols, rows in T1_GROUPS:
+    for head, cols, rows in (T1_GROUPS_2021 if new else T1_GROUPS):
         t1.append(([head], []))
         t1.append((["信息内容"] + cols, []))
         for r in rows:
-            t1.append(([r], [fmt(g[(T1, r, T1_COLUMNS.get(c, c))]) for c in cols]))
+            vals = []
+            for c in cols:
+                v = g[(T1, r, colmap.get(c, c))]
+                vals.append(fmt(round(v / 10000, 4)) if "万元" in c else fmt(v))
+            t1.append(([T1_PRINTED_2021.get(r, r) if new else r], vals))
     t2 = [(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"], []),
           (["自然人", "法人或其他组织", "总计"], []),
           (["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"], [])]
-    for parent, label, row in T2_ROWS:
+    for parent, label, row in t2_rows(report):
         t2.append(([parent, label] if parent else [label], [fmt(g[(T2, row, c)]) for c in APPLICANTS]))
     t3 = [(["行政复议", "行政诉讼"], []),
           (REVIEW_COLS + ["未经复议直接起诉", "复议后起诉"], []),
@@ -180,12 +217,13 @@ def html_page(report: dict) -> str:
                  "<td colspan='7'>申请人情况</td></tr>")
     parts.append("<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>")
     parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in APPLICANTS[1:6]) + "</tr>")
-    spans = {"三、本年度办理结果": 20, "（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5}
-    for parent, label, row in T2_ROWS:
+    spans = {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}
+    outcome_span = 22 if is_2021(report) else 20
+    for parent, label, row in t2_rows(report):
         vals = [v for v in next(vs for (ls, vs) in lg[T2] if ls[-1] == label)]
         cells = []
         if row == "予以公开":
-            cells.append("<td rowspan='20'>三、本年度办理结果</td>")
+            cells.append(f"<td rowspan='{outcome_span}'>三、本年度办理结果</td>")
         if parent and parent in spans and parent != "三、本年度办理结果":
             cells.append(f"<td rowspan='{spans[parent]}'>{parent}</td>")
         if row in ("本年新收", "上年结转", "结转下年度继续办理"):
@@ -237,7 +275,7 @@ def write_docx(report: dict, path: Path) -> Path:
     for i, c in enumerate(APPLICANTS[1:6]):
         r3[3 + i].text = c
     first_of: dict[str, object] = {}
-    for parent, label, row in T2_ROWS:
+    for parent, label, row in t2_rows(report):
         vals = next(vs for (ls, vs) in lg[T2] if ls[-1] == label)
         cells = t.add_row().cells
         if parent:

@@ -35,3 +35,12 @@ def test_splits_keep_printed_boundaries():
     # "12 34" never yields a piece spanning the space
     assert all("23" not in p for p in splits(["12", "34"], 3))
     assert list(splits(["12", "34"], 2)) == [["12", "34"]]
+
+
+def test_splits_prune_by_group_sums():
+    # huaian 2024's litigation row with its separators lost: 26 digits into 15 cells, three sums
+    digits = "72641783735113481261261120"
+    sums = [([0, 1, 2, 3], 4), ([5, 6, 7, 8], 9), ([10, 11, 12, 13], 14)]
+    got = list(splits([digits], 15, sums))
+    assert ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"] in got
+    assert all(sum(map(int, p[0:4])) == int(p[4]) and sum(map(int, p[10:14])) == int(p[14]) for p in got)

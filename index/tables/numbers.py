@@ -63,10 +63,13 @@ def to_yuan(value: Optional[float], unit: Optional[str]) -> Optional[float]:
 
 
 # ---------------------------------------------------------------- run-together digits
-def splits(tokens: list[str], want: int, limit: int = 5000) -> Iterator[list[str]]:
+def splits(tokens: list[str], want: int, sums: Optional[list[tuple[list[int], int]]] = None,
+           limit: int = 2000) -> Iterator[list[str]]:
     """Every way to cut `tokens` (digit strings whose boundaries are real) into `want` numbers.
 
-    A number never starts with 0 unless it is 0. Yields lists of digit strings; at most `limit`.
+    A number never starts with 0 unless it is 0. With `sums` ((parts, total) index groups), a cut is
+    abandoned as soon as a completed group does not add up — long run-together rows stay tractable.
+    Yields lists of digit strings; at most `limit`.
     """
     s = "".join(tokens)
     forced = set()
@@ -76,7 +79,16 @@ def splits(tokens: list[str], want: int, limit: int = 5000) -> Iterator[list[str
         forced.add(pos)
     n = len(s)
     out: list[str] = []
+    checks: dict[int, list[tuple[list[int], int]]] = {}
+    for parts, total in sums or []:
+        checks.setdefault(max(parts + [total]), []).append((parts, total))
     count = 0
+
+    def ok() -> bool:
+        for parts, total in checks.get(len(out) - 1, ()):
+            if sum(int(out[p]) for p in parts) != int(out[total]):
+                return False
+        return True
 
     def rec(i: int) -> Iterator[list[str]]:
         nonlocal count
@@ -96,7 +108,8 @@ def splits(tokens: list[str], want: int, limit: int = 5000) -> Iterator[list[str
             if any(k in forced for k in range(i + 1, j)):
                 break
             out.append(s[i:j])
-            yield from rec(j)
+            if ok():
+                yield from rec(j)
             out.pop()
 
     yield from rec(0)

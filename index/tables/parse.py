@@ -155,7 +155,8 @@ _SPLIT_OTHER = re.compile(r"逾期不补正|逾期未按收费")
 def _table2(b: _Builder, glines: list[GridLine]):
     # the split 其他处理 rows are used only when the table prints them: some 2021-template reports keep
     # the single row, and a row the report lacks must not be invented
-    split = any(_SPLIT_OTHER.search(re.sub(r"\s+", "", c.printed)) for g in glines for c in g.texts)
+    joined = re.sub(r"\s+", "", "".join(c.printed for g in glines for c in g.texts))  # labels may be broken
+    split = _SPLIT_OTHER.search(joined) is not None
     variant = "2021" if split else "2019"
     specs = L.row_specs(L.T2, variant)
     glines = _trim_header(glines, specs)

@@ -104,7 +104,7 @@ def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) 
     else:
         digits = [c for c in cells if c.kind in ("number", "zero") and c.printed.isdigit()]
         if len(digits) == n and n > 0:
-            for parts in splits([c.printed for c in cells], want):
+            for parts in splits([c.printed for c in cells], want, sums):
                 slots, ci, used = [], 0, 0
                 # map each piece back to the printed cell it was cut from
                 for p in parts:
