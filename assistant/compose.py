@@ -321,6 +321,8 @@ def llm_messages(question: str, facts: list[str], evidence: list[str]) -> list[d
     """System rules, one worked example (a 0.5B model follows an example far better than instructions),
     then the question with numbered material: computed facts first, then quoted evidence."""
     material = "\n".join(list(facts) + list(evidence)) or "（无）"
+    # passages are data: a report that prints the delimiters cannot close the block and speak as the user
+    material = re.sub(r"<\s*/?\s*材料\s*>", lambda m: m.group(0).replace("<", "〈").replace(">", "〉"), material)
     return [{"role": "system", "content": load_prompt("answer_system")},
             {"role": "user", "content": load_prompt("answer_example_user")},
             {"role": "assistant", "content": load_prompt("answer_example_assistant")},
