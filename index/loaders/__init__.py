@@ -10,6 +10,7 @@ Supported: .txt .md (UTF-8, UTF-8 BOM, UTF-16 BOM, GBK/GB18030, Big5 with a warn
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from index.errors import IngestError
@@ -22,6 +23,9 @@ SUPPORTED = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".doc
 _ADVICE = {".doc": "请用 Word 另存为 .docx", ".wps": "请另存为 .docx", ".xls": "表格文件不是年度报告全文",
            ".xlsx": "表格文件不是年度报告全文", ".ofd": "请导出为 PDF", ".rtf": "请另存为 .docx 或 .txt",
            ".jpg": "本系统不做OCR", ".jpeg": "本系统不做OCR", ".png": "本系统不做OCR"}
+# A report's full text is well under 5 MB even as a PDF; a far larger file is the wrong file (or a scan), and
+# reading it whole would cost memory several times its size. Checked before a byte is read.
+MAX_FILE_MB = float(os.environ.get("ASSISTANT_MAX_FILE_MB", "30"))
 
 
 def load(path) -> Document:
@@ -36,6 +40,11 @@ def load(path) -> Document:
         advice = _ADVICE.get(ext, "支持 .txt .md .pdf .docx .html")
         raise IngestError(name, f"不支持的文件类型 {ext or '（无扩展名）'}：{advice} "
                                 f"(unsupported file type; supported: {', '.join(sorted(SUPPORTED))})")
+    size = path.stat().st_size
+    if size > MAX_FILE_MB * 1024 * 1024:
+        raise IngestError(name, f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_MB:g} MB）：年度报告全文通常不足 5 MB，"
+                                f"请确认是否选错了文件，或拆分后再导入；上限可用 ASSISTANT_MAX_FILE_MB 调整 "
+                                f"(file too large: {size / 1048576:.1f} MB > {MAX_FILE_MB:g} MB)")
     data = path.read_bytes()
     if not data.strip():
         raise IngestError(name, "文件为空 (empty file): 请检查下载或导出是否完整")
