@@ -46,6 +46,7 @@ _L2 = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
 _L3 = re.compile(r"^(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}是)")
 _TABLE_PARTS = (2, 3, 4)
 _TABLE_PART = {"主动公开": 2, "依申请公开": 3, "复议诉讼": 4}
+_TABLE_HEAD = re.compile(r"^(第二十条|信息内容|申请人情况|行政复议|行政诉讼|结果维持|本年新制作|本年制发)")
 _SENT_END = "。！？；!?;"
 _CLOSERS = "”’」』）)》"
 
@@ -244,7 +245,7 @@ def _prose_lines(doc: Document, sec: Section) -> list[int]:
 
     def close():
         text = "".join(_squash(doc.lines[i].text) for i in run)
-        if "。" in text and len(text) >= 30:
+        if "。" in text and len(text) >= 10:  # "本年度未收到政府信息公开申请。" is worth keeping
             keep.extend(run)
         run.clear()
 
@@ -254,7 +255,8 @@ def _prose_lines(doc: Document, sec: Section) -> list[int]:
         if not t:
             continue
         cjk = sum("\u4e00" <= c <= "\u9fff" for c in t)
-        plain = not _is_table_line(ln) and len(t) >= 12 and cjk / len(t) >= 0.6 and not re.search(r"\d+\s+\d+", ln.text)
+        plain = (not _is_table_line(ln) and len(t) >= 6 and cjk / len(t) >= 0.6 and not _TABLE_HEAD.match(t)
+                 and not re.search(r"\d+\s+\d+", ln.text))
         if plain:
             run.append(i)
         else:
