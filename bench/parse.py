@@ -100,10 +100,39 @@ def accuracy(reports: list[dict]) -> list[tuple]:
     return rows
 
 
+def synthetic(n: int) -> list[tuple]:
+    """Reports made by bench/synth.py (another engineer's generator: new balanced numbers, 4 layouts)."""
+    from bench.synth import generate
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        truth = generate(n, Path(tmp))
+        per: dict[str, list] = {}
+        for r in truth:
+            doc = load(Path(tmp) / r["file"])
+            t0 = time.perf_counter()
+            res = parse_tables(doc)
+            secs = time.perf_counter() - t0
+            have = {f.key: f.value for f in res.facts}
+            ok = sum(1 for f in r["facts"] if have.get((f["table"], f["row"], f["column"])) is not None
+                     and abs(have[(f["table"], f["row"], f["column"])] - f["value"]) < 0.01)
+            s = per.setdefault(r["layout"], [0, 0, 0, 0, 0.0])
+            s[0] += ok
+            s[1] += len(r["facts"])
+            s[2] += ok == len(r["facts"])
+            s[3] += 1
+            s[4] += secs
+        for layout, (hit, total, exact, n_rep, secs) in per.items():
+            rows.append((f"synth:{layout}", hit, total, exact, n_rep, secs / n_rep * 1000))
+    return rows
+
+
 @click.command()
 @click.option("--rounds", default=20, show_default=True, help="passes over the reports for throughput")
 @click.option("--workers", default=2, show_default=True, help="processes for the parallel measurement")
-def main(rounds, workers):
+@click.option("--synth", "n_synth", default=0, show_default=True,
+              help="also score N synthetic reports of bench/synth.py (e.g. 200)")
+def main(rounds, workers, n_synth):
     con = Console()
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     samples = [ROOT / "data" / "sample" / r["file"] for r in gold["reports"]]
@@ -118,10 +147,27 @@ def main(rounds, workers):
 
     t = Table(title="per-layout accuracy (gold facts rendered, loaded, parsed back)")
     for c in ("layout", "values exact", "reports exact", "uncertain cells", "rules failing", "ms/report"):
-        t.add_column(c, justify="right" if c != "layout" else "left")
+        t.add_column(c, justify="right" if c != "layout" else "left", no_wrap=(c == "layout"))
     for layout, hit, total, exact, n, unc, fails, ms in accuracy(gold["reports"]):
         t.add_row(layout, f"{hit}/{total}", f"{exact}/{n}", str(unc), str(fails), f"{ms:.1f}")
+    # the 2021 template: the real PDFs' facts (their balance rules hold) as the truth to render
+    reports_2021 = []
+    for p, agency in ((REAL / "huaian_2024.pdf", "淮安市人民政府"), (REAL / "hongze_2024.pdf", "淮安市洪泽区人民政府")):
+        if p.exists():
+            res = parse_tables(load(p))
+            reports_2021.append({"file": p.name, "agency": agency, "year": 2024, "facts": [
+                {"table": f.table, "row": f.row, "column": f.column, "value": f.value} for f in res.facts]})
+    for layout, hit, total, exact, n, unc, fails, ms in (accuracy(reports_2021) if reports_2021 else []):
+        t.add_row(f"{layout} (2021)", f"{hit}/{total}", f"{exact}/{n}", str(unc), str(fails), f"{ms:.1f}")
     con.print(t)
+
+    if n_synth:
+        t = Table(title=f"{n_synth} synthetic reports (bench/synth.py truth)")
+        for c in ("layout", "values exact", "reports exact", "ms/report"):
+            t.add_column(c, justify="right" if c != "layout" else "left", no_wrap=(c == "layout"))
+        for layout, hit, total, exact, n, ms in synthetic(n_synth):
+            t.add_row(layout, f"{hit}/{total}", f"{exact}/{n}", f"{ms:.1f}")
+        con.print(t)
 
     t = Table(title="real 2021-template PDFs (no gold: their own balance rules)")
     for c in ("file", "template", "facts", "rules pass", "fail", "not assessable", "uncertain"):
