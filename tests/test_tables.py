@@ -159,3 +159,15 @@ def test_labelled_litigation_rows_and_slash_cells():
     res = parse_tables(_doc(["三、收到和处理政府信息公开申请情况", "一、本年度新收政府信息公开申请数量 5 / 0 0 0 0 5", "五、"]))
     f = next(f for f in res.facts if f.column == "商业企业")
     assert (f.kind, f.value, f.printed) == ("slash", None, "/")
+
+
+def test_prose_above_table_2_and_a_missing_table_3_heading():
+    lines = ["三、收到和处理政府信息公开申请情况", "本年新收政府信息公开申请1件，均按时答复。",
+             "申请人情况\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+             "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1", "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+             "（一）予以公开\t1\t0\t0\t0\t0\t0\t1", "5.属于三类内部事务信息\t0\t0\t0\t0\t0\t0\t0",
+             "（七）总计\t1\t0\t0\t0\t0\t0\t1", "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0", "五、存在的主要问题及改进情况"]
+    res = parse_tables(_doc(lines))
+    v = {(f.row, f.column): f for f in res.facts}
+    assert v[("总计", "总计")].source.line == 8  # not the header's 总计
+    assert v[("结转下年度继续办理", "总计")].value == 0  # table 2 does not end at "5.属于…"

@@ -182,7 +182,8 @@ def find_regions(doc: Document) -> Regions:
     a3 = first(lambda i: "行政复议" in lines[i] and ("行政诉讼" in lines[i] or "情况" in lines[i])
                and _short(doc, i, 60), a2 if a2 is not None else (a1 or 0))
     after3 = a3 if a3 is not None else (a2 if a2 is not None else 0)
-    e3 = first(lambda i: re.match(r"^[五5][、.．]", lines[i]) is not None
+    # part 五's heading ("5." would also match row 5 of 不予公开 when the table-3 heading is missing)
+    e3 = first(lambda i: re.match(r"^五[、.．]", lines[i]) is not None
                or ("存在的主要问题" in lines[i] and _short(doc, i)), after3 + 1)
     t1 = (a1, a2 if a2 is not None else (a3 if a3 is not None else min(n, a1 + 120))) if a1 is not None else None
     t2 = (a2, a3 if a3 is not None else (e3 if e3 is not None else min(n, a2 + 300))) if a2 is not None else None

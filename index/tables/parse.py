@@ -136,7 +136,9 @@ def _t2_rules(template: str):
 def _trim_header(glines: list[GridLine], specs) -> list[GridLine]:
     """Table 2 starts at row 一 (本年新收): the column headers above it ("总计"…) are not rows."""
     first = (L.row_specs(L.T2, "2019")[0],)
-    texts = [(k, c.printed) for k, g in enumerate(glines) for c in g.texts]
+    # prose above the table may say "本年新收…申请N件": sentences are no row labels
+    texts = [(k, c.printed) for k, g in enumerate(glines) for c in g.texts
+             if "。" not in c.printed and len(c.printed) <= 60]
     for n in range(len(texts)):
         # the label may be broken over lines: the fragment alone, or ending a window of up to three
         w = next((w for w in (1, 2, 3) if n - w + 1 >= 0 and
