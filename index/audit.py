@@ -154,6 +154,10 @@ _PATTERNS = [
      T2, "本年新收", ("总计",), "本年新收政府信息公开申请"),
     (re.compile(r"上年度?结转(?:的)?(?:政府信息公开)?(?:申请)?\s*" + _NUM), T2, "上年结转", ("总计",), "上年结转申请"),
     (re.compile(r"政府信息公开行政复议(?:案件)?\s*" + _NUM), T3, "行政复议", ("总计",), "行政复议总计"),
+    # both litigation groups together: 未经复议直接起诉 + 复议后起诉
+    (re.compile(r"政府信息公开行政诉讼(?:案件)?\s*" + _NUM), T3, "行政诉讼", ("总计",), "行政诉讼总计"),
+    (re.compile(r"结转(?:到)?下(?:一)?年度(?:继续办理)?(?:的)?(?:申请)?\s*" + _NUM), T2, "结转下年度继续办理", ("总计",),
+     "结转下年度继续办理"),
 ]
 
 
@@ -196,9 +200,17 @@ def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
         for m in pat.finditer(text):
             ln = line_at(m.start())
             val = float(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1)
-            fact = next((fx.by_key[(table, row, c)] for c in cols if (table, row, c) in fx.by_key), None)
-            if fact is None or fact.value is None:
-                continue
+            if row == "行政诉讼":
+                parts = [fx.by_key.get((T3, r, "总计")) for r in REVIEW_ROWS[1:]]
+                if None in parts or any(p.value is None for p in parts):
+                    continue
+                fact = Fact(doc.file, T3, "行政诉讼", "总计", sum(p.value for p in parts))
+                keys = [p.key for p in parts]
+            else:
+                fact = next((fx.by_key[(table, row, c)] for c in cols if (table, row, c) in fx.by_key), None)
+                if fact is None or fact.value is None:
+                    continue
+                keys = [fact.key]
             allowed = {fact.value}
             if row == "本年新收":  # "受理申请N件" often counts last year's carry-over too
                 carry = fx.by_key.get((T2, "上年结转", "总计"))
@@ -212,7 +224,7 @@ def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
             before = text[max(0, m.start() - 16):m.start()]
             scoped = _SCOPE.search(before.split("。")[-1]) is not None
             left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [])
-            right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, [fact.key])
+            right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, keys)
             out.append(Check(doc.file, "conflict", f"{table}/{row}", "uncertain" if scoped else "fail",
                              f"{doc.file}: the text says {label} {_n(val)} ({where}: 「{m.group(0)}」) but the "
                              f"table says {_n(fact.value)}; both are the report's own words — show both"

@@ -85,3 +85,16 @@ def test_text_with_a_narrower_scope_is_uncertain_not_a_conflict():
     doc = load(SAMPLE.parent.parent.parent / "shared" / "real-pdf" / "hongze_2024.pdf")
     [c] = text_conflicts(doc, parse_tables(doc).facts)
     assert (c.left.value, c.right.value, c.status) == (17, 95, "uncertain")
+
+
+def test_litigation_total_in_text_is_compared_with_both_groups():
+    from index.records import Document, Line
+
+    lines = ["一、总体情况", "本年度政府信息公开行政诉讼 7 件。", "四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
+             "0 0 0 0 0 1 0 0 0 1 2 0 0 0 2", "五、存在的主要问题"]
+    doc = Document("t.txt", "t.txt", "", "txt", [Line(t, i + 1) for i, t in enumerate(lines)])
+    [c] = text_conflicts(doc, parse_tables(doc).facts)
+    assert (c.left.value, c.right.value) == (7, 3) and len(c.right.cells) == 2
+    # huaian 2024 says 行政诉讼 46 件 = 26 + 20: no conflict
+    real = load(SAMPLE.parent.parent.parent / "shared" / "real-pdf" / "huaian_2024.pdf")
+    assert text_conflicts(real, parse_tables(real).facts) == []
