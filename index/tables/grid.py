@@ -94,11 +94,9 @@ def _split_spaces(idx: int, text: str) -> GridLine:
         g.values = merged
         return g
     first, last = texts[0], texts[-1]
-    # fragments of one label may be separated by spaces: join the text tokens between first and last text
+    # a label may hold spaces and even digits ("1 属于国家秘密", "（二）部分公开（区分处理的，只计这一情 形"):
+    # everything from its first to its last text token is the label; the numbers are outside it
     label_cells = merged[first: last + 1]
-    if any(c.kind != "text" for c in label_cells):
-        # numbers inside the text (e.g. "1 属于"): treat the whole middle as label text
-        pass
     g.texts = [Cell(" ".join(c.printed for c in label_cells), "text", None, idx)]
     after = merged[last + 1:]
     before = merged[:first]

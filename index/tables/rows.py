@@ -1,12 +1,13 @@
 """Finding a table's rows by their labels and pairing each label with its value cells.
 
-1. Label fragments (cells or broken lines) are matched to canonical rows, alone or joined with up to two
+1. Label fragments (cells or broken lines) are matched to canonical rows, alone or joined with their
    neighbours (labels broken over lines, or continued after their numbers); the best matches are taken
-   first, each row and each fragment at most once.
+   first (equal scores: the fewest fragments), each row and each fragment at most once.
 2. Value groups: the value cells of one line, or a run of one-cell-per-line values.
 3. A label and values on the same line belong together. The rest are paired by an order-preserving
    alignment that minimises the distance in lines — so values printed above their label (PDF extraction
-   centres numbers vertically in a tall cell) still find it. Never by counting rows.
+   centres numbers vertically in a tall cell) still find it. Only when a whole column of labels is printed
+   apart from its column of numbers, and the counts agree, do the leftovers pair in order.
 """
 from __future__ import annotations
 
