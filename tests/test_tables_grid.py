@@ -51,3 +51,12 @@ def test_wrapped_prose_mentioning_the_headings_does_not_open_a_table():
                 "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1"])
     r = find_regions(doc)
     assert r.t1[0] == 4 and r.t2[0] == 7
+
+
+def test_a_long_label_with_its_numbers_is_a_row_not_prose():
+    doc = _doc(["（六）其他处理 1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请（含补正） 67 3 0 0 1 0 71",
+                "全年共收到申请若干件，均在法定期限内答复，未发生因政府信息公开引起的行政复议和行政诉讼案件 12 3 4"
+                "。"])
+    g = grid_lines(doc)
+    assert [c.value for c in g[0].values] == [67, 3, 0, 0, 1, 0, 71]
+    assert not g[1].values

@@ -39,9 +39,14 @@ def _is_footer(t: str) -> bool:
     return bool(_FOOTER.match(t)) and (bool(_DASHED.search(t)) or "页" in t)
 
 
+_TRAILING_NUMBERS = re.compile(r"(\s[-−－]?\d[\d,.]*(万元|元)?){3,}\s*$")
+
+
 def _is_prose(text: str) -> bool:
+    """A sentence, not a table row: it has a full stop, or it is long and does not end in a run of
+    numbers (a long 2021 label with its seven cells on one PDF line is still a row)."""
     t = clean(text)
-    return "。" in t or len(t) > 60
+    return "。" in t or (len(t) > 60 and not _TRAILING_NUMBERS.search(t)) or len(t) > 160
 
 
 def _split_cells(idx: int, raw: list[str]) -> GridLine:
