@@ -159,6 +159,15 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i:i + width] for i in range(0, len(text), width)]
 
 
+def one_cell_blank0(report: dict) -> str:
+    """One cell per line, zeros of tables 2 and 3 left empty: a line holding only its tab."""
+    def rows(t, labels, values, k):
+        if t != T1:
+            values = ["" if v == "0" else v for v in values]
+        return ["\t" + c for c in labels if c] + ["\t" + v for v in values] + [""]
+    return _text_report(report, rows)
+
+
 def pdf_like(report: dict, width: int = 7) -> str:
     """Labels hard-wrapped every `width` characters (mid-word), blank lines between the pieces as
     pdfplumber prints them, values space-separated on their own line — above the label for every third
@@ -337,7 +346,7 @@ def write_pdf(report: dict, path: Path) -> Path:
 
 
 TEXT_LAYOUTS: dict[str, Callable[[dict], str]] = {
-    "tab": tab, "pipe": pipe, "one_cell": one_cell, "pdf_like": pdf_like,
+    "tab": tab, "pipe": pipe, "one_cell": one_cell, "one_cell_blank0": one_cell_blank0, "pdf_like": pdf_like,
     "run_together": run_together, "empty_as_zero": empty_as_zero,
 }
 ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx", "pdf"]

@@ -47,3 +47,11 @@ def test_label_column_printed_apart_from_number_column_pairs_in_order():
     got = _bound(labels + ["（说明文字）"] * 10 + nums)
     assert [got[r][0] for r in ("不予公开-属于国家秘密", "不予公开-其他法律行政法规禁止公开",
                                 "不予公开-危及“三安全一稳定”", "不予公开-保护第三方合法权益")] == ["1", "2", "3", "4"]
+
+
+def test_one_cell_per_line_empty_cells_are_tab_lines():
+    # zeros left empty in a Word table flattened one cell per line: each empty cell is a lone tab
+    got = _bound(["\t（六）其他处理", "\t5", "\t", "\t", "\t", "\t", "\t", "\t5", "", "\t", "\t",
+                  "\t1.属于国家秘密", "\t", "\t", "\t", "\t", "\t", "\t", "\t", ""])
+    assert got["其他处理"] == ["5", "", "", "", "", "", "5"]
+    assert got["不予公开-属于国家秘密"] == [""] * 7  # the two tabs before the label are its spacer columns

@@ -25,6 +25,7 @@ class GridLine:
     values: list[Cell] = field(default_factory=list)  # value cells (number/zero/empty/slash), in order
     blank: bool = False
     values_before_text: bool = False  # numbers printed before the label on the same line
+    tab_only: bool = False  # a blank line that is a tab: an empty cell when cells are one per line
 
     @property
     def label(self) -> str:
@@ -72,6 +73,7 @@ def _split_cells(idx: int, raw: list[str]) -> GridLine:
     g.values = merged[last_text + 1:]
     if not g.texts and all(c.kind == "empty" for c in g.values) and len(merged) <= 3:
         g.blank = True  # a lone tab; a long row of empty cells is a row (e.g. an all-empty table 3)
+        g.tab_only = True
     return g
 
 
@@ -124,7 +126,7 @@ def grid_lines(doc: Document, start: int = 0, end: Optional[int] = None) -> list
         t = ln.text.rstrip("\r\n")
         ct = clean(t)
         if not ct and t.count("\t") < 4 and t.count("|") < 4:
-            out.append(GridLine(i, blank=True))
+            out.append(GridLine(i, blank=True, tab_only="\t" in t))
             continue
         if _is_footer(ct):
             out.append(GridLine(i, blank=True))

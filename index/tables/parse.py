@@ -203,10 +203,10 @@ def _table3(b: _Builder, glines: list[GridLine]):
             b.add_reading(L.T3, br.spec.name, L.REVIEW_COLUMNS, ch, br.group.lines[0])
         return {br.spec.name for br in rows}
     cells: list[Cell] = []
-    for g in glines:
-        if g.texts or g.blank or not g.values:
-            continue
-        cells.extend(g.values)
+    for gr in value_groups(glines, 15):  # value cells after the headings, one line or one cell per line
+        if any(g.texts for g in glines if g.idx in gr.lines):
+            continue  # cells on a heading line (trailing empty cells of "行政复议 | 行政诉讼 | | |")
+        cells.extend(gr.cells)
         if sum(c.kind != "empty" for c in cells) >= 15 or len(cells) >= 15:
             break
     if not any(c.kind != "empty" for c in cells) and len(cells) < 15:

@@ -79,35 +79,68 @@ def find_hits(glines: list[GridLine], specs: tuple[RowSpec, ...]) -> list[Hit]:
 
 
 def value_groups(glines: list[GridLine], max_cells: int) -> list[Group]:
-    """Value cells per line; consecutive one-value lines (one cell per line layouts) form one group."""
+    """Value cells per line; consecutive one-value lines (one cell per line layouts) form one group.
+
+    In one-cell-per-line layouts an empty cell is a line holding only a tab. Such lines count as cells
+    inside a run of values, or right after a label; a blank line closes the run and keeps them, a label
+    line drops them (tab lines before a label are its spacer columns, as 福建 2019 prints them)."""
     groups: list[Group] = []
     run: Optional[Group] = None
+    pending: list[Cell] = []
+    after_label = False
+
+    def close(keep: bool):
+        nonlocal run, pending
+        if run is not None and keep and pending:
+            take = pending[: max_cells - len(run.cells)]
+            run.cells.extend(take)
+            run.lines.extend(c.line for c in take)
+        if run is not None and not run.cells:
+            groups.remove(run)
+        run, pending = None, []
+
     for g in glines:
         if g.blank:
+            if g.tab_only and (run is not None or after_label):
+                if run is None:
+                    run = Group([], [])
+                    groups.append(run)
+                pending.append(Cell("", "empty", None, g.idx))
+            elif not g.tab_only and pending:
+                close(keep=True)  # a row's trailing empty cells, ended by the blank line between rows
+                after_label = False
             continue
         if g.texts or not g.values:
-            run = None
+            close(keep=False)
+            after_label = bool(g.texts) and not g.values
             if g.values and not g.values_before_text:
                 groups.append(Group([g.idx], list(g.values)))
             continue
+        after_label = False
         if len(g.values) == 1:
-            if run is not None and len(run.cells) < max_cells:
+            if run is not None and len(run.cells) + len(pending) < max_cells:
+                run.cells.extend(pending)
+                run.lines.extend(c.line for c in pending)
+                pending = []
                 run.cells.append(g.values[0])
                 run.lines.append(g.idx)
                 continue
+            close(keep=False)
             run = Group([g.idx], [g.values[0]])
             groups.append(run)
             continue
-        run = None
+        close(keep=False)
         groups.append(Group([g.idx], list(g.values)))
-    return groups
+    close(keep=True)
+    # a run of empty cells alone is a row only when it is long enough to be one
+    return [gr for gr in groups if gr.cells and (gr.nonempty or len(gr.cells) >= 3)]
 
 
 def bind(glines: list[GridLine], hits: list[Hit], groups: list[Group]) -> list[BoundRow]:
     rank = {}
     k = 0
     for g in glines:
-        if not g.blank:
+        if not g.blank or g.tab_only:  # a tab-only line may be an empty cell: it has a place
             rank[g.idx] = k
             k += 1
     by_line = {gr.lines[0]: gr for gr in groups if len(gr.lines) == 1}
@@ -130,7 +163,7 @@ def bind(glines: list[GridLine], hits: list[Hit], groups: list[Group]) -> list[B
                 taken.add(id(best))
     # 2. the rest: order-preserving alignment by distance in (non-blank) lines
     free_h = [i for i in range(len(hits)) if i not in bound]
-    free_g = [gr for gr in groups if id(gr) not in taken and gr.nonempty]
+    free_g = [gr for gr in groups if id(gr) not in taken and (gr.nonempty or len(gr.lines) > 1)]
     free_g.sort(key=lambda gr: gr.lines[0])
     skip = 3.0
     INF = float("inf")
