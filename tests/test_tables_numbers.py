@@ -44,3 +44,8 @@ def test_splits_prune_by_group_sums():
     got = list(splits([digits], 15, sums))
     assert ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"] in got
     assert all(sum(map(int, p[0:4])) == int(p[4]) and sum(map(int, p[10:14])) == int(p[14]) for p in got)
+
+
+def test_change_in_words():
+    assert parse_cell("减少2", 0).value == -2 and parse_cell("增加3项", 0).value == 3
+    assert parse_cell("减少", 0).kind == "text"

@@ -12,6 +12,7 @@ from typing import Iterator, Optional
 
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _NUM = re.compile(r"^([-+−－]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|亿元|元|件|个|项|次|条|%)?$")
+_CHANGE = re.compile(r"^(增加|增|减少|减)(\d+)(项|个|件)?$")
 _SLASH = {"/", "／", "—", "-", "--", "——", "－", "无", "×", "\\"}
 MONEY_FACTOR = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
@@ -44,6 +45,11 @@ def parse_cell(text: str, line: int) -> Cell:
         return Cell(printed, "slash", None, line)
     m = _NUM.match(t)
     if not m:
+        # 本年增/减 printed in words: "增加3" / "减少2" / "减2"
+        w = _CHANGE.match(t)
+        if w:
+            v = float(w.group(2)) * (-1 if w.group(1).startswith("减") else 1)
+            return Cell(printed, "zero" if v == 0 else "number", v, line)
         return Cell(printed, "text", None, line)
     sign, whole, frac, unit = m.groups()
     v = float(whole.replace(",", "") + (frac or ""))
