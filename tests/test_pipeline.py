@@ -79,7 +79,9 @@ def test_changed_file_replaces_its_chunks_only(store_copy, sample_dir, tmp_path)
     old_003 = ing.manifest.chunk_ids(F003)
     changed = tmp_path / F003
     text = (sample_dir / F003).read_text(encoding="utf-8")
-    changed.write_text(text.replace("五、", "五、（补充）本年度新增一项便民举措：开通政务公开专线电话。\n五、", 1), encoding="utf-8")
+    assert "上一年度报告的主要问题是：" in text
+    changed.write_text(text.replace("上一年度报告的主要问题是：", "本年度开通政务公开专线电话。上一年度报告的主要问题是：", 1),
+                       encoding="utf-8")
     [r] = ing.ingest([changed])
     assert r.status in ("ok", "warning"), r.reason
     new_003 = ing.manifest.chunk_ids(F003)
@@ -172,9 +174,18 @@ def test_single_writer_lock(store_copy, sample_dir):
     finally:
         holder.release()
     # a writer that waits gets its turn once the holder finishes
-    holder.acquire()
-    threading.Timer(1.0, holder.release).start()
+    taken = threading.Event()
+
+    def hold_for_a_second():
+        with WriteLock(store_copy / "write.lock"):
+            taken.set()
+            time.sleep(1.0)
+
+    t = threading.Thread(target=hold_for_a_second)
+    t.start()
+    taken.wait(10)
     results = _ingestor(store_copy, lock_timeout=30).ingest([sample_dir / F003])
+    t.join()
     assert results[0].status == "skipped"
 
 
