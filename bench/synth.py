@@ -80,8 +80,9 @@ def agencies(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
     pref = {c: v for c, v in div.items() if c.endswith("00") and not c.endswith("0000") and not v.endswith("辖区")}
     cnty = {c: v for c, v in div.items() if not c.endswith("00") and v not in ("市辖区",)}
     places = [(v, v, "省级") for v in prov.values()]
-    places += [(prov.get(c[:2] + "0000", "") + v if not v.startswith(prov.get(c[:2] + "0000", "")[:2]) else v,
-                prov.get(c[:2] + "0000", "") + v, "市级") for c, v in pref.items()]
+    # official names carry no province before a prefecture (石家庄市人力资源和社会保障局), nor one before a
+    # county beyond its prefecture (石家庄市长安区…): as the reports print them and metadata.py resolves them
+    places += [(v, prov.get(c[:2] + "0000", "") + v, "市级") for c, v in pref.items()]
     places += [(pref.get(c[:4] + "00", prov.get(c[:2] + "0000", "")) + v,
                 prov.get(c[:2] + "0000", "") + pref.get(c[:4] + "00", "") + v, "县级") for c, v in cnty.items()]
     out, seen = [], set(AVOID)
