@@ -83,7 +83,7 @@ def main(corpus, embedders, keep):
                   f"{r['ingest_s']:.1f}", f"{r['chunks'] / r['ingest_s']:.1f}", f"{r['reports'] / r['ingest_s']:.2f}",
                   f"{r['embed_s']:.1f}", f"{r['ingest_s'] / r['embed_s']:.2f}", f"{r['reingest_s']:.2f}",
                   f"{r['store_mb']:.1f}")
-    Console().print(t)
+    Console(width=200).print(t)  # never squeezed to 80 columns when piped to a file
 
 
 if __name__ == "__main__":
