@@ -89,8 +89,10 @@ class NaiveRAG:
 
             from assistant.llm import as_llama_index_llm
 
+            # simple_summarize: one LLM call per question over the top-5 chunks (truncated to the window);
+            # "compact" would refine over a second call, doubling a 0.5B CPU model's ~4k-token reads
             self._engine = RetrieverQueryEngine(retriever=self._retriever, response_synthesizer=get_response_synthesizer(
-                llm=as_llama_index_llm(self.backend), response_mode="compact"))
+                llm=as_llama_index_llm(self.backend), response_mode="simple_summarize"))
         return self
 
     def ask(self, question: str) -> NaiveAnswer:

@@ -32,14 +32,21 @@ def command(questions, store, baseline, llm, as_json):
     if not a.reports():
         raise click.ClickException(f"the store {a.store_dir} holds no reports; run `python -m assistant ingest data/sample` first")
     console = Console()
-    ours, _ = ev.run_ours(a, gold)
+    err = Console(stderr=True)
+
+    def progress(name):  # one line per answered question, so a slow LLM run shows it is moving
+        def show(qid, s):
+            err.print(f"[dim]{name} {qid} {'PASS' if s.passed else 'FAIL'} {s.latency_ms:.0f} ms[/dim]")
+        return show
+
+    ours, _ = ev.run_ours(a, gold, progress=progress("ours"))
     runs = [ours]
     if baseline == "naive":
         from assistant.baseline import NaiveRAG
 
         console.print("[dim]naive baseline: building/loading its index…[/dim]")
         naive = NaiveRAG(a.library, backend=a.backend).warm_up()
-        nv, _ = ev.run_naive(naive, gold)
+        nv, _ = ev.run_naive(naive, gold, progress=progress("naive"))
         runs.append(nv)
     console.print(f"llm: {a.backend.model_id if a.backend else 'none'}  store: {a.store_dir}  questions: {len(gold)}")
     ev.render(gold, runs, console)

@@ -122,7 +122,7 @@ def run_ours(assistant, gold: list[dict], progress: Optional[Callable] = None) -
         answers[g["id"]] = ans
         scores.append(score(g, ans.text, [c.file for c in ans.citations], ans.refused, ans.timings_ms.get("total", 0)))
         if progress:
-            progress(g["id"])
+            progress(g["id"], scores[-1])
     return RunSummary("ours", scores), answers
 
 
@@ -133,7 +133,7 @@ def run_naive(naive, gold: list[dict], progress: Optional[Callable] = None) -> t
         answers[g["id"]] = a
         scores.append(score(g, a.text, a.files, a.refused, a.timings_ms.get("total", 0)))
         if progress:
-            progress(g["id"])
+            progress(g["id"], scores[-1])
     return RunSummary("naive", scores), answers
 
 

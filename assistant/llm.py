@@ -113,7 +113,8 @@ def as_llama_index_llm(backend: ChatBackend):
 
         @property
         def metadata(self) -> LLMMetadata:
-            return LLMMetadata(context_window=4096, num_output=self.max_tokens, is_chat_model=True,
+            # below the local model's n_ctx 4096: llama-index counts tokens with tiktoken, not Qwen's tokenizer
+            return LLMMetadata(context_window=3300, num_output=self.max_tokens, is_chat_model=True,
                                model_name=backend.model_id)
 
         @llm_chat_callback()
