@@ -49,7 +49,9 @@ def test_chat_answers_with_a_cited_cell(client):
         "2020年福建省人社厅新收政府信息公开申请多少件？", "none", api_name="/chat")
     assert "68" in plain
     assert "出处" in plain and FUJIAN in plain
-    assert 'data-n="1"' in chat[-1]["content"]  # the [1] link the page script opens the panel with
+    content = chat[-1]["content"]  # Gradio 6 returns content blocks
+    text = content if isinstance(content, str) else "".join(b.get("text", "") for b in content)
+    assert 'data-n="1"' in text  # the [1] link the page script opens the panel with
     # the panel shows the source: the table with the cited cell highlighted, or the quoted line
     assert "68" in panel and ("nb-hit" in panel or "<mark>" in panel)
 

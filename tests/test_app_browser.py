@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import CHROMIUM, AppServer, chromium_page, shot
 
@@ -79,8 +80,10 @@ def test_data_tab_shows_charts_and_pivot(page):
     _tab(page, "数据")
     chart = page.locator("#chart-apps")
     chart.locator("canvas, svg").first.wait_for(timeout=60_000)
-    page.locator("#data-pivot").get_by_text("68", exact=True).first.wait_for()
-    assert page.locator("#chart-outcomes canvas, #chart-outcomes svg").count() >= 1
+    expect(page.locator("#data-pivot")).to_contain_text("68")
+    page.locator("#chart-outcomes").scroll_into_view_if_needed()
+    page.locator("#chart-outcomes canvas, #chart-outcomes svg").first.wait_for()
+    page.locator("#chart-apps").scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     shot(page, "data", publish=True)
 
@@ -88,14 +91,14 @@ def test_data_tab_shows_charts_and_pivot(page):
 @pytest.mark.skipif(not UPLOAD.exists(), reason="real PDF sample missing")
 def test_upload_a_report_and_see_it_listed_with_its_audit(page):
     _tab(page, "年报库")
-    page.locator("#lib-table").get_by_text("002_6b472aee8860b578.txt").wait_for()
+    expect(page.locator("#lib-table")).to_contain_text("002_6b472aee8860b578.txt")
     page.locator("#lib-upload input[type=file]").set_input_files(str(UPLOAD))
     page.locator("#lib-import").click()
     results = page.locator("#lib-results")
-    results.get_by_text(UPLOAD.name).wait_for(timeout=240_000)
-    assert "已导入" in results.inner_text()
-    row = page.locator("#lib-table tr", has_text=UPLOAD.name)
-    row.wait_for()
+    expect(results).to_contain_text("已导入", timeout=240_000)
+    assert UPLOAD.name in results.inner_text()
+    expect(page.locator("#lib-table")).to_contain_text(UPLOAD.name)
+    row = page.locator("#lib-table [role=row]", has_text=UPLOAD.name).first
     assert any(s in row.inner_text() for s in ("通过", "不一致", "存疑", "无法核验"))
     assert page.locator("#lib-audit").inner_text().strip()
     shot(page, "library", publish=True)

@@ -150,8 +150,10 @@ def build_chat_tab(svc: Services) -> dict:
                source_panel(svc, first), status_line(t), plain_answer(t))
 
     outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain]
-    send.click(respond, [msg, turns, backend], outs, api_name="chat")
-    msg.submit(respond, [msg, turns, backend], outs, api_visibility="undocumented")
+    # one answer at a time: a llama.cpp model is not safe to call from two threads, and 2 cores are shared
+    send.click(respond, [msg, turns, backend], outs, api_name="chat", concurrency_id="answer", concurrency_limit=1)
+    msg.submit(respond, [msg, turns, backend], outs, api_visibility="undocumented", concurrency_id="answer",
+               concurrency_limit=1)
 
     def open_target(target, turns_v):
         try:

@@ -125,8 +125,9 @@ def build_data_tab(svc: Services) -> dict:
             pivot = gr.Dataframe(interactive=False, elem_id="data-pivot", label="机关 × 年度")
         with gr.Tab("数据明细", id="facts"):
             with gr.Row():
-                f_agency = gr.Dropdown([ALL], value=ALL, label="机关")
-                f_year = gr.Dropdown([ALL], value=ALL, label="年度")
+                f_agency = gr.Dropdown([ALL] + svc.agencies(), value=ALL, label="机关", allow_custom_value=True)
+                f_year = gr.Dropdown([ALL] + [str(y) for y in svc.years()], value=ALL, label="年度",
+                                     allow_custom_value=True)
                 f_table = gr.Dropdown([ALL, "主动公开", "依申请公开", "复议诉讼"], value=ALL, label="表")
                 f_row = gr.Dropdown([ALL], value=ALL, label="行", allow_custom_value=True)
             facts = gr.Dataframe(interactive=False, elem_id="data-facts", wrap=True, max_height=420)

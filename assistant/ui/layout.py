@@ -129,6 +129,9 @@ def build_app(svc: Services) -> gr.Blocks:
         def first_run(progress=gr.Progress()):
             """Wait for the first-run ingest (started by the server) and show its progress in the page."""
             st = svc.first_run_status
+            problem = svc.store_problem()
+            if problem:
+                return gr.update(visible=True, value=f"⚠ 资料库无法读取：{problem}")
             if st["state"] in ("idle", "done") and svc.count_reports() > 0:
                 return gr.update(visible=False)
             t0 = time.time()

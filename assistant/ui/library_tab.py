@@ -67,7 +67,9 @@ def build_library_tab(svc: Services) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1):
             gr.Markdown("#### 上传年报")
-            files = gr.File(file_count="multiple", file_types=list(ALLOWED), label=f"PDF / DOCX / TXT / HTML，单个不超过 {MAX_MB} MB",
+            # no file_types here: Gradio would refuse a whole mixed batch with an English message; check_upload
+            # keeps the good files and says in Chinese why each other one was refused
+            files = gr.File(file_count="multiple", label=f"PDF / DOCX / TXT / HTML，单个不超过 {MAX_MB} MB",
                             elem_id="lib-upload", height=140)
             upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import")
             results = gr.Dataframe(pd.DataFrame([], columns=["文件", "结果", "说明", "分块", "数值"]),

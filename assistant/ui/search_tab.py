@@ -177,8 +177,12 @@ def build_search_tab(svc: Services) -> dict:
     gr.Markdown("输入词语、短语或数字，查找全部年报中的原文段落；点击“复制引用”得到可直接粘贴到公文中的引用格式。")
     with gr.Row():
         q = gr.Textbox(label="查找内容", placeholder="例如：人社福精灵、依申请公开、68", scale=4, elem_id="search-q")
-        agency = gr.Dropdown(label="机关", choices=[ALL], value=ALL, scale=2, elem_id="search-agency")
-        year = gr.Dropdown(label="年度", choices=[ALL], value=ALL, scale=1, elem_id="search-year")
+        # choices are refreshed on page load and tab switch; custom values keep API callers from failing on a
+        # report that landed since
+        agency = gr.Dropdown(label="机关", choices=[ALL] + svc.agencies(), value=ALL, scale=2, elem_id="search-agency",
+                             allow_custom_value=True)
+        year = gr.Dropdown(label="年度", choices=[ALL] + [str(y) for y in svc.years()], value=ALL, scale=1,
+                           elem_id="search-year", allow_custom_value=True)
         btn = gr.Button("搜索", variant="primary", scale=1, elem_id="search-btn")
     summary = gr.Markdown(elem_id="search-summary")
     cite_box = gr.Textbox(label="引用格式（点击结果中的“复制引用”，或用右侧按钮复制）", interactive=False, buttons=["copy"], elem_id="search-cite-box", lines=2)

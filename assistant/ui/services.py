@@ -98,6 +98,16 @@ class Services:
     def rows(self, sql: str, params: tuple = ()) -> list[dict]:
         return _dicts(self.library().sql(sql, tuple(params)))
 
+    def store_problem(self) -> Optional[str]:
+        """Why the store cannot be read (e.g. built by another embedder/parser), with what to run; else None."""
+        if not self.has_store():
+            return None
+        try:
+            self.library()
+            return None
+        except AssistantError as e:
+            return str(e)
+
     def has_store(self) -> bool:
         return self.paths.db.exists()
 
@@ -111,7 +121,7 @@ class Services:
             return 0
 
     def reports(self) -> list[dict]:
-        if not self.has_store():
+        if not self.has_store() or self.store_problem():
             return []
         return self.rows(
             "SELECT r.file, r.agency, r.region, r.level, r.year, r.template, r.format, r.n_chunks, r.n_facts, "
@@ -125,13 +135,13 @@ class Services:
         return rows[0] if rows else None
 
     def agencies(self) -> list[str]:
-        if not self.has_store():
+        if not self.has_store() or self.store_problem():
             return []
         return [r["agency"] for r in self.rows(
             "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL ORDER BY agency")]
 
     def years(self) -> list[int]:
-        if not self.has_store():
+        if not self.has_store() or self.store_problem():
             return []
         return [int(r["year"]) for r in self.rows(
             "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
