@@ -4,16 +4,20 @@ Each paragraph of parts 一–四 is rewritten on its own (short prompts suit a 
 shared verifier in both directions: every number of the rewrite must be in the template paragraph, and every
 number of the template paragraph must be in the rewrite; the [n] markers must be the same set. Anything else
 (backend missing, error, empty or odd output) keeps the template paragraph and is recorded in Brief.polish.
-Quotes (part 五) and audit findings (part 六) are never rewritten.
+Quotes (part 五), audit findings (part 六), 同比变化 formula lines and paragraphs dense with figures are never
+rewritten.
 """
 from __future__ import annotations
 
 import logging
 import re
 
+from assistant.verify import extract_numbers
+
 log = logging.getLogger(__name__)
 
 POLISHED_SECTIONS = ("一、", "二、", "三、", "四、")
+MAX_NUMBERS = 12  # a paragraph denser than this is a list of figures: a 0.5B model only loses some of them
 _CITE = re.compile(r"\[\d+\]")
 
 
@@ -70,6 +74,9 @@ def polish(brief, llm, max_tokens: int = 400) -> None:
             continue
         for i, para in enumerate(s.paragraphs):
             entry = {"section": s.title, "index": i}
+            if para.startswith("同比变化") or len(extract_numbers(para)) > MAX_NUMBERS:
+                brief.polish.append(dict(entry, status="skipped", reason="算式或数字密集的段落保留模板原文"))
+                continue
             try:
                 reply = backend.chat([{"role": "user", "content": load_prompt("brief_polish", text=para)}],
                                      max_tokens=max_tokens, temperature=0.0)
