@@ -42,3 +42,14 @@ def test_aliases_include_short_type_forms():
 ])
 def test_known_and_unknown(text, agencies, unknown, reports):
     assert find(text, reports) == (agencies, unknown)
+
+
+def test_alias_table_follows_the_library_state():
+    """The alias table is cached per set of held agencies (scale: 5,000 agencies); a new report is seen at once."""
+    lex = load_lexicon()
+    base = [ReportInfo("a.txt", "福建省人力资源和社会保障厅", "福建省", "省级", 2020)]
+    text = norm("2020年石家庄市人社局新收申请多少件？")
+    assert find_agencies(text, base, lex)[0] == []
+    more = base + [ReportInfo("b.txt", "石家庄市人力资源和社会保障局", "河北省石家庄市", "市级", 2020)]
+    assert find_agencies(text, more, lex)[0] == ["石家庄市人力资源和社会保障局"]
+    assert find_agencies(text, base, lex)[0] == []
