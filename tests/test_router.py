@@ -45,3 +45,18 @@ def test_partly_missing_years_are_not_refused(reports):
     # 厦门 has 2020 only: 近两年 asks 2019 and 2020 — answer 2020, say 2019 is missing (not a refusal)
     q = understand("近两年厦门市人社局行政诉讼多少件", reports=reports)
     assert route(q).kind == "table" and q.missing_years == [2019]
+
+
+def test_llama_index_tools_answer_from_the_store(built_store):
+    from index.library import Library
+
+    from assistant.retrieve import HybridRetriever
+    from assistant.router import llama_index_tools
+
+    lib = Library(built_store)
+    table, text = llama_index_tools(lib, HybridRetriever(lib, built_store))
+    assert table.metadata.name == "table_facts" and text.metadata.name == "report_text"
+    out = table.call(question="2020年福建省人社厅新收政府信息公开申请多少件？")
+    assert "68件[1]" in out.content and "002_6b472aee8860b578.txt" in out.content
+    res = text.call(input="福建省人社厅开发的智能问答机器人叫什么名字？")
+    assert any("人社福精灵" in n.node.get_content() for n in res.raw_output.source_nodes)
