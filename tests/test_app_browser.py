@@ -102,3 +102,17 @@ def test_upload_a_report_and_see_it_listed_with_its_audit(page):
     assert any(s in row.inner_text() for s in ("通过", "不一致", "存疑", "无法核验"))
     assert page.locator("#lib-audit").inner_text().strip()
     shot(page, "library", publish=True)
+
+
+def test_first_run_ingests_the_samples_with_progress_in_the_page(tmp_path):
+    """An empty store: the server ingests data/sample in the background and the page shows it, then the list."""
+    with AppServer(tmp_path / "empty_store", tmp_path / "home", ["--llm", "none"]) as app, chromium_page() as page:
+        page.goto(app.url)
+        banner = page.locator("#nb-banner")
+        expect(page.get_by_text("已导入").first).to_be_visible(timeout=300_000)  # the progress line
+        shot(page, "first_run")
+        expect(banner).to_contain_text("资料库已就绪", timeout=600_000)
+        assert "5 份年报" in banner.inner_text()
+        _tab(page, "年报库")
+        for f in SAMPLE.glob("*.txt"):
+            expect(page.locator("#lib-table")).to_contain_text(f.name)

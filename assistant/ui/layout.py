@@ -79,7 +79,8 @@ mark { background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px; 
 .nb-table-wrap { overflow-x: auto; max-height: 480px; }
 table.nb-table { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.nb-table th, table.nb-table td { border: 1px solid var(--border-color-primary); padding: 3px 6px; text-align: center; }
-table.nb-table tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+table.nb-table thead th { min-width: 3.2em; font-weight: 600; }
+table.nb-table tbody th { text-align: left; font-weight: normal; white-space: normal; min-width: 7em; max-width: 11em; }
 table.nb-table tr.nb-hit-row { background: #fffbe6; }
 table.nb-table td.nb-hit { background: #ffe58f; font-weight: 700; outline: 2px solid #faad14; }
 .nb-quote { border-left: 3px solid #faad14; margin: 6px 0; padding: 4px 10px; font-size: 13px; }
@@ -113,7 +114,10 @@ def _brief_tab(svc: Services) -> None:
 def build_app(svc: Services) -> gr.Blocks:
     with gr.Blocks(title=TITLE, fill_width=False) as demo:
         gr.Markdown(f"# {TITLE}\n政府信息公开工作年度报告的问答、检索与数据核对 · 每个数字都有出处", elem_id="nb-header")
-        banner = gr.Markdown(visible=False, elem_id="nb-banner")
+        # visible from the start on an empty store, so the first-run progress bar has somewhere to show
+        empty = svc.count_reports() == 0
+        banner = gr.Markdown("正在准备资料库：首次使用会导入示例年报…" if empty else "", visible=empty,
+                             elem_id="nb-banner", min_height=60 if empty else None)
         with gr.Tabs(elem_id="nb-tabs") as tabs:
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
                 chat.build_chat_tab(svc)

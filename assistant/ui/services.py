@@ -52,7 +52,8 @@ class Services:
         self._library = None
         self._ingestor = None
         self._assistants: dict[str, Any] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # lazy creation of parts only (never held during slow work)
+        self._write = threading.Lock()  # one write from this process at a time (Ingestor also locks the store)
         self.first_run_status: dict[str, Any] = {"state": "idle", "done": 0, "total": 0, "message": ""}
 
     # ------------------------------------------------------------ parts
@@ -200,24 +201,24 @@ class Services:
 
     # ------------------------------------------------------------ writes
     def ingest(self, paths: list[str], progress: Optional[Callable] = None) -> list:
-        with self._lock:
+        with self._write:
             results = self.ingestor().ingest([str(p) for p in paths], progress=progress)
             self.changed()
             return results
 
     def delete(self, file: str) -> None:
-        with self._lock:
+        with self._write:
             self.ingestor().delete(file)
             self.changed()
 
     def reingest(self, file: str):
-        with self._lock:
+        with self._write:
             r = self.ingestor().reingest(file)
             self.changed()
             return r
 
     def update_metadata(self, file: str, agency: Optional[str] = None, year: Optional[int] = None):
-        with self._lock:
+        with self._write:
             r = self.ingestor().update_metadata(file, agency=agency or None, year=year or None)
             self.changed()
             return r
