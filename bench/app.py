@@ -98,7 +98,7 @@ def main(store, no_llm):
                   f"{r['answer_s']:.1f}", f"{r['answer2_s']:.1f}", str(r["has_68"]), f"{r['rss_page_mb']:.0f}",
                   f"{r['rss_mb']:.0f}",
                   ("≤ 1.5 GB" + (" ✓" if r["rss_mb"] <= 1536 else " ✗")) if kind == "local" else "—")
-    Console().print(t)
+    Console(width=160).print(t)
 
 
 if __name__ == "__main__":
