@@ -247,3 +247,32 @@ def test_rebuild_switches_the_embedder(sample_dir, tmp_path):
     hits = lib.vectors().search(lib.embedder().get_query_embedding("依申请公开"), k=3)
     assert len(hits) == 3 and len(lib.vectors().embeddings([hits[0][0]])[hits[0][0]]) == 512
     assert ing.vectors.ids() == ing.manifest.chunk_ids()
+
+
+def test_reads_during_an_ingest_see_whole_reports(store_copy, sample_dir, tmp_path):
+    """Questions keep being answered while a report is replaced: every read sees the old or the new version."""
+    from index.library import Library
+
+    changed = tmp_path / F003
+    changed.write_text((sample_dir / F003).read_text(encoding="utf-8").replace("。", "。 ", 3), encoding="utf-8")
+    lib = Library(store_copy)
+    want = len(lib.facts(file=F003))
+    seen, errors, done = [], [], threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                r = Library(store_copy)
+                seen.append((len(r.reports()), len(r.facts(file=F003)), r.report(F003).n_chunks == len(r.chunks(F003))))
+            except Exception as e:  # noqa: BLE001 - any failure of a reader is the finding
+                errors.append(e)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        [r] = _ingestor(store_copy).ingest([changed])
+    finally:
+        done.set()
+        t.join()
+    assert r.status in ("ok", "warning") and not errors and seen
+    assert all(s == (5, want, True) for s in seen)
