@@ -59,6 +59,7 @@ class Score:
     refused: bool
     latency_ms: float
     missing: list[str] = field(default_factory=list)
+    llm_status: str = ""  # phrased | fallback | "" (no model used)
 
 
 def score(gold: dict, text: str, files: Iterable[str], refused: bool, latency_ms: float) -> Score:
@@ -121,6 +122,9 @@ def run_ours(assistant, gold: list[dict], progress: Optional[Callable] = None) -
         ans = assistant.ask(g["question"], id=g["id"])
         answers[g["id"]] = ans
         scores.append(score(g, ans.text, [c.file for c in ans.citations], ans.refused, ans.timings_ms.get("total", 0)))
+        rules = {c.get("rule") for c in ans.checks}
+        scores[-1].llm_status = "fallback" if rules & {"llm_fallback", "llm_error"} else (
+            "phrased" if "llm_phrased" in rules else "")
         if progress:
             progress(g["id"], scores[-1])
     return RunSummary("ours", scores), answers
@@ -175,6 +179,9 @@ def render(gold: list[dict], runs: list[RunSummary], console=None, answers: Opti
     s.add_row("right file cited", *[f"{r.cited_rate(gold)[0]}/{r.cited_rate(gold)[1]}" for r in runs])
     s.add_row("refusals right / needed", *[f"{r.refusals(gold)[0]}/{r.refusals(gold)[1]}" for r in runs])
     s.add_row("wrong refusals", *[str(r.refusals(gold)[2]) for r in runs])
+    s.add_row("LLM phrasing kept / fell back", *[
+        f"{sum(x.llm_status == 'phrased' for x in r.scores)}/{sum(x.llm_status == 'fallback' for x in r.scores)}"
+        if any(x.llm_status for x in r.scores) else "-" for r in runs])
     s.add_row("latency p50 ms", *[f"{r.latency()[0]:.0f}" for r in runs])
     s.add_row("latency p95 ms", *[f"{r.latency()[1]:.0f}" for r in runs])
     console.print(s)
@@ -183,4 +190,5 @@ def render(gold: list[dict], runs: list[RunSummary], console=None, answers: Opti
 def summary_dict(gold: list[dict], runs: list[RunSummary]) -> dict:
     return {r.name: {"correct": r.passed, "n": r.n, "per_kind": r.per_kind(), "cited": r.cited_rate(gold),
                      "refusals": r.refusals(gold), "latency_p50_p95_ms": r.latency(),
-                     "failed": [s.id for s in r.scores if not s.passed]} for r in runs}
+                     "failed": [s.id for s in r.scores if not s.passed],
+                     "llm": {k: sum(x.llm_status == k for x in r.scores) for k in ("phrased", "fallback")}} for r in runs}
