@@ -177,12 +177,13 @@ class Assistant:
     def _text_draft(self, q: Query, cites: Citations, strict: bool = True, query_text: Optional[str] = None,
                     k: int = 2) -> Optional[Draft]:
         years = [y for y in q.years if y not in q.missing_years] or None
-        passages = self.retriever.search(query_text or q.question, years=years, agencies=q.agencies or None, top_k=6)
+        text = query_text or q.search_text or q.question
+        passages = self.retriever.search(text, years=years, agencies=q.agencies or None, top_k=6)
         if not passages:
             return None
         drop = q.agency_mentions + [m for m in q.agencies]
         bonus = ["存在的主要问题", "存在问题", "问题及改进"] if re.search(r"问题|不足|短板", q.text) else []
-        best = best_sentences(query_text or q.question, passages, drop=drop, k=k, section_bonus=bonus)
+        best = best_sentences(text, passages, drop=drop, k=k, section_bonus=bonus)
         if not best or (strict and best[0][2] < MIN_EVIDENCE):
             return None
         pieces, nums = [], []

@@ -136,6 +136,7 @@ class Query:
     text_cue: bool = False  # asks about something the tables do not hold (channels, reasons, names …)
     follow_up: bool = False
     year_phrase: Optional[str] = None
+    search_text: Optional[str] = None  # what to retrieve with (a follow-up borrows the earlier question's words)
     notes: list[str] = field(default_factory=list)
 
     def slots(self) -> dict:
@@ -328,6 +329,11 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
         if not q.quantities:
             q.quantities = list(prev.quantities)
             q.text_cue = q.text_cue or prev.text_cue
+            # "那2020年呢？" after a text question: search with the earlier words, under the new filters
+            base = prev.search_text or prev.question
+            for m in prev.agency_mentions:
+                base = base.replace(m, "")
+            q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
     q.operation, q.by = detect_operation(text, q, lex)
     if q.follow_up and prev is not None and q.operation in ("lookup", "compare") and prev.operation not in ("lookup", "compare", "brief", "text"):
         q.operation, q.by = prev.operation, prev.by

@@ -77,6 +77,20 @@ def test_follow_ups_reuse_slots(assistant):
     assert a3.citations[0].row.startswith("行政诉讼") and a3.citations[0].year == 2019
 
 
+def test_text_follow_up_searches_with_the_earlier_words(assistant):
+    h = ["福建省人社厅2019年主动公开了多少份文件？"]
+    assert "286" in assistant.ask(h[0]).text
+    a2 = assistant.ask("那2020年呢？", history=h)
+    assert "215" in a2.text and {c.year for c in a2.citations} == {2020}
+
+
+def test_text_table_conflict_is_shown_with_both_sources(assistant):
+    ans = assistant.ask("厦门市人社局2020年行政许可处理决定数量是多少？")
+    assert "1037" in ans.text and "1217" in ans.text and ans.unverified_numbers == []
+    kinds = {c.kind for c in ans.citations}
+    assert kinds == {"cell", "passage"}
+
+
 def test_json_shape(assistant):
     d = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？", id="p01").to_dict()
     assert d["id"] == "p01" and d["route"] == "table" and d["refused"] is False
