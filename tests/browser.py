@@ -3,7 +3,6 @@ a given store, and drive Debian's /usr/bin/chromium headless through Playwright 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -112,5 +111,7 @@ def shot(page, name: str, publish: bool = False) -> Path:
     page.screenshot(path=str(out), full_page=False)
     if publish and os.environ.get("NIANBAO_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, SCREENSHOTS / f"{name}.png")
+        from PIL import Image  # a 256-colour palette keeps the committed pictures small
+
+        Image.open(out).convert("RGB").quantize(256).save(SCREENSHOTS / f"{name}.png", optimize=True)
     return out

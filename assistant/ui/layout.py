@@ -149,7 +149,7 @@ def build_app(svc: Services) -> gr.Blocks:
             n = svc.count_reports()
             if n == 0:
                 return gr.update(visible=True, value="资料库是空的：请在“年报库”中上传年报。")
-            return gr.update(visible=True, value=f"✅ 资料库已就绪：{n} 份年报。{st.get('message') or ''}")
+            return gr.update(visible=True, value=f"资料库已就绪：{n} 份年报。{st.get('message') or ''}")
 
         fr = demo.load(first_run, None, [banner], api_visibility="undocumented")
         fr.then(lambda: lib["refresh"](), None, [lib["table"], lib["pick"]], api_visibility="undocumented")

@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 ALLOWED = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
 MAX_MB = int(os.environ.get("ASSISTANT_MAX_UPLOAD_MB", "30"))
 MAX_FILES = 20
-STATUS = {"ok": "✅ 已导入", "skipped": "⏭ 未变化，已跳过", "warning": "⚠ 已导入（有提示）", "error": "❌ 失败"}
+# plain words: staff machines (and the test browser) often lack an emoji font
+STATUS = {"ok": "已导入", "skipped": "未变化，已跳过", "warning": "已导入（有提示）", "error": "失败"}
 REPORT_COLS = ["文件", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数"]
 
 

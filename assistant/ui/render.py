@@ -156,10 +156,11 @@ def table_panel(c: dict, facts: list[dict]) -> str:
             out.append(f'<td class="{cls}">{esc(shown)}</td>')
         out.append("</tr>")
     out.append("</tbody></table></div>")
+    # the line the value was read from goes first: the table can be taller than the panel
     src = c.get("quote") or ""
-    out.append(f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page")))}）：</p>'
-               f'<blockquote class="nb-quote">{_highlight(src, fmt_value(c.get("value")))}</blockquote>')
-    return head + "".join(out)
+    quote = (f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page")))}）：</p>'
+             f'<blockquote class="nb-quote">{_highlight(src, fmt_value(c.get("value")))}</blockquote>') if src else ""
+    return head + quote + "".join(out)
 
 
 def _panel_head(c: dict) -> str:
