@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"  # git-ignored
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+# the local LLM is assembled under the real home; the app runs with a tmp HOME, so point it there
+MODEL_DIR = os.environ.get("NIANBAO_MODEL_DIR") or str(Path.home() / ".cache" / "nianbao")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -41,7 +43,7 @@ class AppServer:
         self.home.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "HOME": str(self.home), "XDG_CACHE_HOME": str(self.home / ".cache"),
                "ASSISTANT_STORE": str(self.store), "GRADIO_ANALYTICS_ENABLED": "False", "NO_PROXY": "127.0.0.1,localhost",
-               "GRADIO_TEMP_DIR": str(self.home / "gradio"), **self.env}
+               "GRADIO_TEMP_DIR": str(self.home / "gradio"), "NIANBAO_MODEL_DIR": MODEL_DIR, **self.env}
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--store", str(self.store),

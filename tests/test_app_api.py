@@ -56,6 +56,17 @@ def test_chat_answers_with_a_cited_cell(client):
     assert "68" in panel and ("nb-hit" in panel or "<mark>" in panel)
 
 
+def test_chat_with_the_local_llm_keeps_the_verified_number(client):
+    from assistant import llm_local
+
+    if not llm_local.available():
+        pytest.skip("local LLM not assembled (python -m assistant.llm_local --assemble)")
+    _chat, _msg, _cites, panel, status, plain = client.predict(
+        "2020年福建省人社厅新收政府信息公开申请多少件？", "local", api_name="/chat")
+    assert "68" in plain and "[1]" in plain
+    assert "依据" in status
+
+
 def test_search_finds_every_passage_and_formats_citations(client):
     summary, html, first, hits = client.predict("人社福精灵", "全部", "全部", api_name="/search")
     assert hits and all(h["match"] == "exact" for h in hits[:3])

@@ -13,7 +13,7 @@ from typing import Optional
 import gradio as gr
 
 from assistant.ui import render
-from assistant.ui.services import Services, friendly
+from assistant.ui.services import Services, friendly, ui_error
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def build_chat_tab(svc: Services) -> dict:
     def respond(question, turns_v, kind):
         question = (question or "").strip()
         if not question:
-            raise gr.Error("请输入问题。")
+            raise ui_error("请输入问题。")
         history = [t["question"] for t in turns_v]
         t = {"question": question, "answer": "", "citations": [], "done": False, "llm": kind}
         turns_v = turns_v + [t]
@@ -177,7 +177,7 @@ def build_chat_tab(svc: Services) -> dict:
     def switch(kind):
         ok = {k: a for k, _, a in svc.backends()}
         if not ok.get(kind):
-            gr.Warning("这个回答方式在本机不可用（本地模型未组装或未配置服务器地址），已改用“无模型”。")
+            gr.Warning(title="提示", message="这个回答方式在本机不可用（本地模型未组装或未配置服务器地址），已改用“无模型”。")
             return "none"
         return kind
 
@@ -188,13 +188,13 @@ def build_chat_tab(svc: Services) -> dict:
         t = turns_v[ti] if 0 <= ti < len(turns_v) else {}
         svc.save_feedback({"type": "rating", "liked": data.liked, "turn": ti, "question": t.get("question"),
                            "answer": t.get("answer"), "citations": t.get("citations"), "backend": kind})
-        gr.Info("谢谢反馈！可以在下方补充意见。")
+        gr.Info("谢谢反馈！可以在下方补充意见。", title="提示")
 
     chatbot.like(like, [turns, backend], None, api_visibility="undocumented")
 
     def save_comment(text, turns_v, kind):
         if not (text or "").strip():
-            raise gr.Error("请先填写意见。")
+            raise ui_error("请先填写意见。")
         t = turns_v[-1] if turns_v else {}
         svc.save_feedback({"type": "comment", "comment": text.strip(), "turn": len(turns_v) - 1,
                            "question": t.get("question"), "answer": t.get("answer"), "backend": kind})

@@ -10,7 +10,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.ui import render
-from assistant.ui.services import AUDIT_LABELS, Services, friendly
+from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
 
 log = logging.getLogger(__name__)
 ALL = "全部"
@@ -146,7 +146,7 @@ def build_data_tab(svc: Services) -> dict:
                     findings_frame(svc))
         except Exception as e:
             log.exception("data tab")
-            raise gr.Error(friendly(e))
+            raise ui_error(friendly(e))
 
     charts_out = [apps, rev, mix, pivot, f_agency, f_year, findings]
     pv_row.change(lambda r: pivot_frame(svc, r), [pv_row], [pivot], api_name="pivot")

@@ -10,7 +10,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.ui import render
-from assistant.ui.services import AUDIT_LABELS, Services, friendly
+from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
     """Files we accept, and a result row for each one refused (type, size) with what to do."""
     ok, refused = [], []
     if len(paths) > MAX_FILES:
-        raise gr.Error(f"一次最多上传 {MAX_FILES} 个文件，请分批上传。")
+        raise ui_error(f"一次最多上传 {MAX_FILES} 个文件，请分批上传。")
     for p in paths:
         name = Path(p).name
         ext = Path(p).suffix.lower()
@@ -97,7 +97,7 @@ def build_library_tab(svc: Services) -> dict:
 
     def do_upload(paths, progress=gr.Progress()):
         if not paths:
-            raise gr.Error("请先选择要上传的文件。")
+            raise ui_error("请先选择要上传的文件。")
         paths = [p if isinstance(p, str) else getattr(p, "name", str(p)) for p in paths]
         ok, rows = check_upload(paths)
         if ok:
@@ -112,7 +112,7 @@ def build_library_tab(svc: Services) -> dict:
                     rows.append([r.file, STATUS.get(r.status, r.status), reason, r.n_chunks, r.n_facts])
             except Exception as e:
                 log.exception("upload")
-                raise gr.Error(friendly(e))
+                raise ui_error(friendly(e))
         df, dd = refresh(Path(ok[-1]).name if len(ok) == 1 else None)
         last = Path(ok[-1]).name if ok else None
         return (pd.DataFrame(rows, columns=["文件", "结果", "说明", "分块", "数值"]), df, dd, audit_frame(svc, last),
@@ -140,12 +140,12 @@ def build_library_tab(svc: Services) -> dict:
 
     def do_save(file, ag, yr):
         if not file:
-            raise gr.Error("请先选择一份年报。")
+            raise ui_error("请先选择一份年报。")
         try:
             svc.update_metadata(file, agency=(ag or "").strip() or None, year=int(yr) if yr else None)
         except Exception as e:
             log.exception("update metadata")
-            raise gr.Error(friendly(e))
+            raise ui_error(friendly(e))
         df, dd = refresh(file)
         return df, dd, f"已更新 {file} 的机关/年度，分块与数值已同步。", audit_frame(svc, file)
 
@@ -153,25 +153,25 @@ def build_library_tab(svc: Services) -> dict:
 
     def do_reingest(file):
         if not file:
-            raise gr.Error("请先选择一份年报。")
+            raise ui_error("请先选择一份年报。")
         try:
             r = svc.reingest(file)
         except Exception as e:
             log.exception("reingest")
-            raise gr.Error(friendly(e))
+            raise ui_error(friendly(e))
         df, dd = refresh(file)
         return df, dd, f"已重新解析 {file}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
 
     reingest.click(do_reingest, [pick], [table, pick, op_msg, audit], api_name="reingest")
 
     def do_delete(file):
-        if not file:
-            raise gr.Error("请先选择一份年报。")
+        if not file:  # nothing chosen, or the confirm() was cancelled
+            return gr.update(), gr.update(), "未删除任何年报。", gr.update()
         try:
             svc.delete(file)
         except Exception as e:
             log.exception("delete")
-            raise gr.Error(friendly(e))
+            raise ui_error(friendly(e))
         df, dd = refresh(None)
         return df, dd, f"已删除 {file}。", audit_frame(svc, None)
 

@@ -13,7 +13,7 @@ from typing import Optional
 import gradio as gr
 
 from assistant.ui import render
-from assistant.ui.services import Services, friendly
+from assistant.ui.services import Services, friendly, ui_error
 
 log = logging.getLogger(__name__)
 _WS = re.compile(r"\s+")
@@ -194,7 +194,7 @@ def build_search_tab(svc: Services) -> dict:
             hits = find_passages(svc, query, ag, None if yr in (None, "", ALL) else int(yr))
         except Exception as e:
             log.exception("search")
-            raise gr.Error(friendly(e))
+            raise ui_error(friendly(e))
         n_exact = sum(h["match"] == "exact" for h in hits)
         msg = f"找到 **{len(hits)}** 处（完全匹配 {n_exact} 处）" if query else ""
         first = hits[0]["citation"] if hits else ""

@@ -299,3 +299,10 @@ def friendly(e: BaseException) -> str:
     if isinstance(e, (ImportError, ModuleNotFoundError)):
         return "该功能所需的组件尚未安装或仍在构建中，请稍后再试（详细信息见服务器日志）。"
     return "处理时出错了，请重试；如果问题持续，请联系管理员查看服务器日志。"
+
+
+def ui_error(message: str):
+    """A gr.Error with a Chinese title; the page shows only `message` (we log real failures ourselves)."""
+    import gradio as gr
+
+    return gr.Error(message, title="提示", print_exception=False)
