@@ -46,7 +46,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: Optional[str] = None
 
 
 @click.command("serve")
-@click.option("--host", "-h", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; 0.0.0.0 opens the app to the network (use with login).")
 @click.option("--port", "-p", default=7860, show_default=True, type=int, envvar="ASSISTANT_PORT", help="Port.")
 @click.option("--store", "-s", default=None, help="Store directory (default ASSISTANT_STORE or ./data/store).")

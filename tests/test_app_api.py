@@ -141,3 +141,14 @@ def test_upload_correct_and_delete_a_real_pdf(client):
     assert int(yr) == 2022
     table, _pick, msg, _audit = client.predict(REAL_PDF.name, api_name="/delete_report")
     assert REAL_PDF.name not in [r[0] for r in _table(table)[1]] and "已删除" in msg
+
+
+def test_login_is_opt_in(store_copy, tmp_path):
+    from gradio_client import Client
+
+    with AppServer(store_copy, tmp_path / "home", ["--llm", "none", "--no-first-run"],
+                   env={"ASSISTANT_USERS": "staff:s3cret"}) as app:
+        with pytest.raises(Exception):
+            Client(app.url, verbose=False).predict("人社福精灵", "全部", "全部", api_name="/search")
+        ok = Client(app.url, auth=("staff", "s3cret"), verbose=False)
+        assert ok.predict("人社福精灵", "全部", "全部", api_name="/search")[3]
