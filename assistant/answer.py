@@ -139,6 +139,7 @@ class Assistant:
     # ------------------------------------------------------------ drafts
     def _draft(self, q: Query, rt: Route, cites: Citations, timings: dict) -> tuple[Draft, Route]:
         parts: list[Draft] = []
+        no_fact = False
         if rt.kind in ("table", "both"):
             t = time.perf_counter()
             ta = table_tool.run(q, self.library)
@@ -151,11 +152,15 @@ class Assistant:
                 parts.append(d)
             elif rt.kind == "table":
                 rt = Route("text", rt.reason + "；表格中没有对应数值，改为检索原文")
+                no_fact = True
         if rt.kind in ("text", "both"):
             t = time.perf_counter()
             td = self._text_draft(q, cites, strict=not parts)
             timings["retrieve"] = _ms(t)
             if td is not None:
+                if no_fact:  # say the table has no such cell before quoting the prose (never a silent swap)
+                    labels = "、".join(x.display for x in q.quantities)
+                    td.text = f"库中相应报告的统计表里没有“{labels}”的数值（可能是报告所用模板没有这一栏）。原文相关内容：" + td.text
                 parts.append(td)
         if not parts:
             reason = "no_fact" if q.quantities and q.agencies and q.years else "weak"

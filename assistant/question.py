@@ -311,8 +311,9 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
     scope_years = sorted({r.year for r in reports if r.year and (not agencies or r.agency in agencies)}) or lib_years
     q.years, q.year_phrase = parse_years(rest, scope_years)
     quantities, rest2 = find_quantities(re.sub(r"(?:19|20)\d{2}年?", "　", rest), lex)
-    if any(x.id == "政府集中采购项目" for x in quantities) and re.search(r"金额|钱|元|资金|花费|支出", rest):
-        quantities = [lex.quantities["政府集中采购金额"] if x.id == "政府集中采购项目" else x for x in quantities]
+    money = {"政府集中采购项目": "政府集中采购金额", "行政事业性收费": "行政事业性收费金额"}
+    if any(x.id in money for x in quantities) and re.search(r"金额|钱|元|资金|花费|支出", rest):
+        quantities = [lex.quantities[money[x.id]] if x.id in money else x for x in quantities]
     if not quantities and "申请" in rest and (any(
             norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"])
             or re.search(r"多少|几|最多|最少|增|减|比|合计|排名|趋势", rest)):

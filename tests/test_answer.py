@@ -64,6 +64,17 @@ def test_refuse_weak_evidence(assistant):
     assert ans.refused and "没有找到" in ans.text
 
 
+def test_refuse_a_cell_the_report_template_does_not_have(assistant):
+    # 本年收费金额 exists only in the 2021 template; the 2019 report has no such cell: no number may be given
+    ans = assistant.ask("山东省人社厅2019年行政事业性收费金额是多少万元")
+    assert ans.refused and "行政事业性收费金额" in ans.text and ans.citations == []
+
+
+def test_table_miss_is_said_before_quoting_prose(assistant):
+    ans = assistant.ask("福建省人社厅2019年废止了多少件规范性文件？")
+    assert ans.text.startswith("库中相应报告的统计表里没有") or ans.refused
+
+
 def test_partly_missing_year_answers_what_exists_and_says_what_is_missing(assistant):
     ans = assistant.ask("近两年厦门市人社局新收申请多少件")
     assert not ans.refused and "32" in ans.text
