@@ -51,7 +51,7 @@ def test_chat_answers_with_a_cited_cell(client):
     assert "出处" in plain and FUJIAN in plain
     content = chat[-1]["content"]  # Gradio 6 returns content blocks
     text = content if isinstance(content, str) else "".join(b.get("text", "") for b in content)
-    assert 'data-n="1"' in text  # the [1] link the page script opens the panel with
+    assert 'href="#nb-cite-0-1"' in text  # the [1] link the page script opens the panel with
     # the panel shows the source: the table with the cited cell highlighted, or the quoted line
     assert "68" in panel and ("nb-hit" in panel or "<mark>" in panel)
 

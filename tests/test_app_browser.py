@@ -41,7 +41,7 @@ def _tab(page, name):
     page.get_by_role("tab", name=name, exact=True).click()
 
 
-def test_ask_and_open_the_cited_source(page):
+def test_ask_and_open_the_cited_source(page, app):
     page.locator("#chat-input textarea").fill(QUESTION)
     page.locator("#chat-send").click()
     answer = page.locator("#chat-bot .message-row").last  # the assistant's bubble
@@ -50,7 +50,7 @@ def test_ask_and_open_the_cited_source(page):
     assert "68" in answer.inner_text()
     panel = page.locator("#cite-panel")
     panel.locator(".nb-panel-head").wait_for()
-    # open another way: clear the panel's content by picking the citation list, then click the inline [1]
+    # the first citation opens with the answer; clicking the inline [1] opens it again
     link.click()
     page.wait_for_timeout(800)
     text = panel.inner_text()
@@ -58,6 +58,25 @@ def test_ask_and_open_the_cited_source(page):
     assert panel.locator("td.nb-hit, mark").count() >= 1
     assert "68" in panel.locator("td.nb-hit, mark").first.inner_text()
     shot(page, "chat", publish=True)
+    # copy answer: the text with its sources spelled out
+    page.locator("#chat-copy").click()
+    page.wait_for_function("() => (window.nbLastCopied || '').includes('出处')")
+    assert "68" in page.evaluate("window.nbLastCopied")
+    # a follow-up, then the first answer's [1] still opens the first answer's source
+    page.locator("#chat-input textarea").fill("2019年呢？")
+    page.locator("#chat-send").click()
+    page.locator("#chat-bot a.nb-cite[href='#nb-cite-1-1']").wait_for(timeout=120_000)
+    assert "52" in page.locator("#chat-bot").inner_text()
+    expect(panel).to_contain_text("2019")
+    page.locator("#chat-bot a.nb-cite[href='#nb-cite-0-1']").click()
+    expect(panel).to_contain_text("2020")
+    expect(panel.locator("td.nb-hit")).to_have_text("68")
+    # thumbs up is saved for review
+    page.locator("#chat-bot button[aria-label='赞']").first.click()
+    expect(page.get_by_text("谢谢反馈").first).to_be_visible()
+    import json
+    rec = json.loads((app.store / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert rec["type"] == "rating" and rec["liked"] and "68" in rec["answer"]
 
 
 def test_search_and_copy_a_citation(page):

@@ -44,7 +44,9 @@ document.addEventListener('click', function (e) {
   const cite = e.target.closest('a.nb-cite');
   if (cite) {
     e.preventDefault();
-    nbSetText('nb-cite-target', cite.dataset.turn + ':' + cite.dataset.n);
+    const m = /nb-cite-(\d+)-(\d+)/.exec(cite.getAttribute('href') || '');
+    if (!m) return;
+    nbSetText('nb-cite-target', m[1] + ':' + m[2]);
     setTimeout(() => { const b = document.querySelector('#nb-cite-go'); if (b) b.click(); }, 50);
     return;
   }

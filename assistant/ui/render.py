@@ -75,7 +75,8 @@ def answer_markdown(text: str, turn: int, n_citations: int) -> str:
     def link(m):
         n = int(m.group(1))
         if 1 <= n <= n_citations:
-            return f'<a class="nb-cite" href="#" data-turn="{turn}" data-n="{n}">[{n}]</a>'
+            # the chatbot's sanitizer drops data-* attributes but keeps a fragment href: carry turn and n there
+            return f'<a class="nb-cite" href="#nb-cite-{turn}-{n}">[{n}]</a>'
         return m.group(0)
 
     return _CITE.sub(link, out)
