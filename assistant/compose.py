@@ -221,7 +221,8 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
     unit = main.unit if main else ""
     parts: list[str] = []
     if op in ("argmax", "argmin", "rank") and ta.groups and "winner" in r:
-        word = "最少" if op == "argmin" else "最多"
+        pct = unit == "%"
+        word = ("最低" if pct else "最少") if op == "argmin" else ("最高" if pct else "最多")
         if q.by == "year":
             scope = f"{'、'.join(q.agencies)}" if q.agencies else "按库中全部报告合计"
             parts.append(f"{scope}，{r['winner']}年{label}{word}，共{fmt(r['value'])}{unit}。")

@@ -133,6 +133,7 @@ class Query:
     quantities: list[Quantity] = field(default_factory=list)
     operation: Operation = "lookup"
     by: Optional[str] = None  # "year" | "agency" for argmax/argmin/rank/list
+    metric: str = "value"  # "ratio": argmax/rank compare shares (哪个单位予以公开比例最高), not counts
     text_cue: bool = False  # asks about something the tables do not hold (channels, reasons, names …)
     follow_up: bool = False
     year_phrase: Optional[str] = None
@@ -285,7 +286,7 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         return "diff", None
     if _has(text, ops["trend"]):
         return "trend", "year"
-    if _has(text, ops["sum"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or not q.agencies):
+    if _has(text, ops["sum"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or not q.agencies or not q.years):
         return "sum", None
     if len(q.years) >= 2 or len(q.agencies) >= 2:
         return "compare", None
@@ -336,6 +337,8 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
                 base = base.replace(m, "")
             q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
     q.operation, q.by = detect_operation(text, q, lex)
+    if q.operation in ("argmax", "argmin", "rank") and q.quantities and re.search(r"比例|占比|比重|公开率|百分比", text):
+        q.metric = "ratio"
     if q.follow_up and prev is not None and q.operation in ("lookup", "compare") and prev.operation not in ("lookup", "compare", "brief", "text"):
         q.operation, q.by = prev.operation, prev.by
     # years asked for that the library lacks (for the named agencies)

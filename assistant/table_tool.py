@@ -157,7 +157,9 @@ def evaluate(quantity: Quantity, cells: dict[tuple[str, str], Cell], file: str, 
     missing += [f"{c.row}·{c.column}（{c.kind}）" for c in used if c.value is None]
     value = float(sum(vals)) if vals else None
     if len(used) > 1 and vals:
-        formula = " + ".join(f"{fmt(c.value)}（{c.row}·{c.column}）" for c in used if c.value is not None) + f" = {fmt(value)}"
+        shown = [c for c in used if c.value] if len(used) > 2 else [c for c in used if c.value is not None]
+        rest = "（其余各项为0）" if len(shown) < len([c for c in used if c.value is not None]) else ""
+        formula = (" + ".join(f"{fmt(c.value)}（{c.row}·{c.column}）" for c in shown) or "0") + f" = {fmt(value)}{rest}"
     else:
         formula = fmt(value)
     return Item(file=file, agency=agency, year=year, quantity=quantity, value=value, cells=used, formula=formula,
@@ -197,7 +199,7 @@ def run(query: Query, library) -> TableAnswer:
     if not quantities:
         return ta
     op = query.operation
-    if op == "ratio":
+    if op == "ratio" or query.metric == "ratio":
         quantities = _ratio_quantities(quantities, lex)
     tables = {q.table for q in quantities}
     years = [y for y in query.years if y not in query.missing_years] if query.years else []
@@ -208,6 +210,8 @@ def run(query: Query, library) -> TableAnswer:
     if not ta.items:
         return ta
     main = quantities[0]
+    if query.metric == "ratio" and len(quantities) > 1:
+        main = _as_shares(ta, quantities)
     if op in ("argmax", "argmin", "rank", "list") or (op == "trend"):
         _aggregate(ta, main, op, query.by or "year")
     elif op == "sum":
@@ -332,3 +336,23 @@ def _ratio(ta: TableAnswer, quantities: list[Quantity]) -> None:
         ta.computed += [p, round(p, 1), float(round(p))]
     ta.result = {"ratios": rows}
     ta.formula = "；".join(r["formula"] for r in rows)
+
+
+def _as_shares(ta: TableAnswer, quantities: list[Quantity]) -> Quantity:
+    """Replace each report's numerator item by its share of the denominator (in %), so argmax/rank compare
+    shares; the item keeps both cells and the division as its formula."""
+    num, den = quantities[0], quantities[1]
+    share = Quantity(id=f"{num.id}占比", label=f"{num.display}占{den.display}的比例", table=num.table, unit="%")
+    out = []
+    for i in ta.items:
+        if i.quantity != num:
+            continue
+        d = next((j for j in ta.items if j.quantity == den and j.file == i.file), None)
+        if i.value is None or d is None or not d.value:
+            continue
+        p = _pct(i.value, d.value)
+        out.append(Item(file=i.file, agency=i.agency, year=i.year, quantity=share, value=p, cells=i.cells + d.cells,
+                        formula=f"{fmt(i.value)} ÷ {fmt(d.value)} = {fmt(p)}%"))
+        ta.computed += [p, i.value, d.value]
+    ta.items = out
+    return share

@@ -126,3 +126,15 @@ def test_missing_year_gives_no_items(library):
 
 def test_reports_come_from_the_library(library):
     assert {r.file for r in library_reports(library)} == {r["file"] for r in GOLD["reports"]}
+
+
+def test_argmax_of_shares_compares_ratios_not_counts(library):
+    ta = run("哪个单位2019年的予以公开比例最高", library)
+    shares = {i.agency: i.value for i in ta.items}
+    assert shares[FJ] == round(34 / 52 * 100, 2) and ta.result["winner"] == FJ  # not 山东, which has the most
+    assert all(len(i.cells) == 2 and "÷" in i.formula for i in ta.items)
+
+
+def test_parent_sum_formula_lists_only_nonzero_rows(library):
+    ta = run("2019年山东人社厅不予处理的申请有多少", library)
+    assert ta.items[0].value == 16 and ta.items[0].formula.endswith("= 16（其余各项为0）")
