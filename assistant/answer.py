@@ -109,6 +109,10 @@ class Assistant:
         checks: list[dict] = []
         if rt.kind == "refuse":
             draft = compose.refusal(q, reports, "agency" if q.unknown_agencies and not q.agencies else "year")
+        elif q.operation == "holdings":
+            rs = self.reports()
+            draft = Draft(text=f"库中共有{len(rs)}份报告：{compose.holdings(rs)}。",
+                          computed=[float(len(rs))] + [float(r.year) for r in rs if r.year])
         elif q.operation == "brief":
             draft = self._brief(q, cites, timings)
         else:

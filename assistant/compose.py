@@ -225,7 +225,9 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         word = ("最低" if pct else "最少") if op == "argmin" else ("最高" if pct else "最多")
         if q.by == "year":
             scope = f"{'、'.join(q.agencies)}" if q.agencies else "按库中全部报告合计"
-            parts.append(f"{scope}，{r['winner']}年{label}{word}，共{fmt(r['value'])}{unit}。")
+            who = "、".join(f"{k}年" for k in r.get("ties") or [r["winner"]])
+            tie = "并列" if len(r.get("ties") or []) > 1 else ""
+            parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r['value'])}{unit}。")
             for g in ta.groups:
                 detail = "，".join(f"{i.agency}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
                 n = len(g.items)
@@ -233,7 +235,9 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                 parts.append(f"{g.key}年：{total}（{n}份报告：{detail}）。")
         else:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
-            parts.append(f"{yrs}{label}{word}的是{r['winner']}，{fmt(r['value'])}{unit}。")
+            ties = r.get("ties") or [r["winner"]]
+            tie = "并列" if len(ties) > 1 else ""
+            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(str, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}。")
             ranked = "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
             parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")

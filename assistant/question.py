@@ -265,6 +265,9 @@ def _has(text: str, words: Iterable[str]) -> bool:
 
 def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[str]]:
     ops = lex.ops
+    if re.search(r"(库|系统|资料)(里|中|内)?.{0,6}(哪些|几份|多少份|什么)(报告|单位|机关|年份|年度)|收录了|有哪些报告|哪些单位的报告", text) \
+            and not q.quantities:
+        return "holdings", None
     if _has(text, ops["brief"]):
         return "brief", None
     if _has(text, ops["list"]):

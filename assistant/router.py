@@ -17,6 +17,8 @@ def route(query: Query) -> Route:
             and query.operation not in ("trend",):
         who = "、".join(query.agencies) if query.agencies else "库中任何单位"
         return Route("refuse", f"库中没有{who}{'、'.join(map(str, query.missing_years))}年的报告")
+    if query.operation == "holdings":
+        return Route("table", "问的是库中收录了哪些报告")
     if query.operation == "brief":
         return Route("both", "简报：表格数字加原文要点")
     if query.quantities and query.text_cue:

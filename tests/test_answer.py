@@ -184,3 +184,13 @@ def test_local_llm_answers_are_verified(built_store):
         s = ev.score(g, ans.text, [c.file for c in ans.citations], ans.refused, 0)
         assert s.passed, ans.text
         assert ans.unverified_numbers == []
+
+
+def test_library_holdings_question(assistant):
+    ans = assistant.ask("库里有哪些报告？")
+    assert not ans.refused and "5份报告" in ans.text and "厦门市人力资源和社会保障局（2020年）" in ans.text
+
+
+def test_ties_are_said(assistant):
+    ans = assistant.ask("哪个单位的行政诉讼最多？")  # 江苏 2019 and 厦门 2020 both have 5
+    assert "并列最多" in ans.text and "江苏" in ans.text and "厦门" in ans.text and "年份不一致" in ans.text
