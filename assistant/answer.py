@@ -149,8 +149,8 @@ class Assistant:
             ta = table_tool.run(q, self.library)
             timings["table"] = _ms(t)
             if ta.found:
+                notes = self._conflicts(ta, cites)  # before drafting: it adds the audit's numbers to computed
                 d = compose.table_draft(ta, cites)
-                notes = self._conflicts(ta, cites)
                 d.notes += notes
                 d.text += "".join(notes)
                 parts.append(d)
@@ -318,8 +318,15 @@ class Assistant:
                     mark = f"[{n}]" if n else ""
                     out.append(f"注意：该报告正文写“{m.group(2) if m else ch.left.label}”{mark}，与表格数值"
                                f"{table_tool.fmt(ch.right.value)}不一致，两处都是报告原文，请以原件核对。")
+                elif ch.left and ch.right:  # the audit's own arithmetic: its numbers are code-computed
+                    diff = ch.difference if ch.difference is not None else (
+                        (ch.left.value or 0) - (ch.right.value or 0))
+                    out.append(f"注意：该报告表格自身的勾稽关系不平（{ch.scope}）：{ch.left.label} = "
+                               f"{table_tool.fmt(ch.left.value)}，{ch.right.label} = {table_tool.fmt(ch.right.value)}，"
+                               f"相差{table_tool.fmt(abs(diff))}。")
+                    ta.computed += [v for v in (ch.left.value, ch.right.value, diff, abs(diff)) if v is not None]
                 else:
-                    out.append(f"注意：该报告表格的勾稽关系检查未通过（{ch.scope}）：{ch.message}")
+                    out.append(f"注意：该报告表格的勾稽关系检查未通过（{ch.scope}）。")
         return list(dict.fromkeys(out))[:3]
 
     def _quality_notes(self, cites: Citations) -> list[dict]:

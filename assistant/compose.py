@@ -204,9 +204,11 @@ def _val(i: Item) -> str:
         return "报告中无此数值"
     v = f"{fmt(i.value)}{i.quantity.unit}"
     if i.quantity.money:
-        printed = next((c.printed for c in i.cells if c.printed), None)
-        if printed and "万" in printed:
-            v += f"（报告原文为“{squash(printed)}”）"
+        cell = next((c for c in i.cells if c.printed), None)
+        if cell and "万" in (cell.printed or ""):
+            v += f"（报告原文为“{squash(cell.printed)}”）"
+        elif cell and (cell.unit == "万元" or "万元" in cell.column):
+            v += f"（表中单位为万元，原文为“{squash(cell.printed)}”）"
     if len(i.cells) > 1:
         v += f"（{i.formula}）"
     return v
@@ -264,7 +266,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
     elif op == "ratio" and r.get("ratios"):
         for x in r["ratios"]:
             num, den = x["num"], x["den"]
-            parts.append(f"{_who(num)}{num.quantity.display}{_val(num)}{cites.marks(num.cells)}，占{den.quantity.display}"
+            parts.append(f"{_who(num)}{num.display}{_val(num)}{cites.marks(num.cells)}，占{den.display}"
                          f"{_val(den)}{cites.marks(den.cells)}的{fmt(x['pct'])}%（{x['formula']}）。")
             d.key_numbers.append(fmt(x["pct"]))
     elif op == "sum" and "total" in r:
@@ -285,7 +287,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         for i in items:
             if i.value is None:
                 continue
-            parts.append(f"{_who(i)}{i.quantity.display}：{_val(i)}{cites.marks(i.cells)}。")
+            parts.append(f"{_who(i)}{i.display}：{_val(i)}{cites.marks(i.cells)}。")
             d.key_numbers.append(fmt(i.value))
     d.text = "".join(parts)
     d.facts = [p for p in parts]

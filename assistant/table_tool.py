@@ -6,6 +6,7 @@ A missing cell is unknown (None), never 0.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -54,6 +55,21 @@ class Item:
     cells: list[Cell] = field(default_factory=list)
     formula: str = ""
     missing: list[str] = field(default_factory=list)  # cells the report does not have
+
+    @property
+    def display(self) -> str:
+        """The quantity's name with the column actually read (a 2021-template report has 现行有效件数 where
+        the 2019 template has 对外公开总数量), so the answer names the cell it cites."""
+        q = self.quantity
+        cols = {c.column for c in self.cells}
+        if q.column_sum or len(cols) != 1:
+            return q.display
+        col = cols.pop()
+        wanted = q.column_label or (q.columns[0] if q.columns else None)
+        if not wanted or _norm_col(col) == _norm_col(wanted) or col == "总计":
+            return q.display
+        base = re.sub(r"（[^（）]*）$", "", q.label)
+        return f"{base}（{col}）"
 
 
 @dataclass
@@ -226,9 +242,9 @@ def run(query: Query, library) -> TableAnswer:
         _ratio(ta, quantities)
     for i in ta.items:
         if i.value is None:
-            ta.notes.append(f"{i.year}年{i.agency}的报告没有“{i.quantity.display}”的数值（{'、'.join(i.missing) or '单元格缺失'}）。")
+            ta.notes.append(f"{i.year}年{i.agency}的报告没有“{i.display}”的数值（{'、'.join(i.missing) or '单元格缺失'}）。")
         if any(c.uncertain for c in i.cells):
-            ta.notes.append(f"{i.year}年{i.agency}的“{i.quantity.display}”读数标记为不确定，请核对原文。")
+            ta.notes.append(f"{i.year}年{i.agency}的“{i.display}”读数标记为不确定，请核对原文。")
     for i in ta.items:
         if i.value is not None and len(i.cells) > 1:
             ta.computed.append(i.value)
