@@ -194,3 +194,23 @@ def test_library_holdings_question(assistant):
 def test_ties_are_said(assistant):
     ans = assistant.ask("哪个单位的行政诉讼最多？")  # 江苏 2019 and 厦门 2020 both have 5
     assert "并列最多" in ans.text and "江苏" in ans.text and "厦门" in ans.text and "年份不一致" in ans.text
+
+
+@pytest.fixture(scope="module")
+def pdf_assistant(tmp_path_factory):
+    """One real 2021-template PDF (淮安市洪泽区人民政府 2024) in its own store: page-and-line citations."""
+    from pathlib import Path
+
+    from index.pipeline import Ingestor
+
+    store = tmp_path_factory.mktemp("pdf") / "store"
+    [r] = Ingestor(store).ingest([Path("/work/shared/real-pdf/hongze_2024.pdf")])
+    assert r.status in ("ok", "warning"), r.reason
+    return Assistant(store, llm="none", log=False).warm_up()
+
+
+def test_2021_template_pdf_cells_cite_page_and_the_column_read(pdf_assistant):
+    ans = pdf_assistant.ask("洪泽区2024年规范性文件现行有效件数是多少？")
+    c = ans.citations[0]
+    assert "现行有效件数" in ans.text and c.column == "现行有效件数" and c.page is not None
+    assert str(int(c.value)) in ans.text and ans.unverified_numbers == []
