@@ -40,7 +40,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: Optional[str] = None
     demo.queue(default_concurrency_limit=2)
     click.echo(f"{TITLE}: http://{host}:{port}  (store: {svc.store_dir})", err=True)
     demo.launch(server_name=host, server_port=port, auth=auth.checker(users), auth_message=f"{TITLE} · 请登录",
-                show_error=False, max_file_size=f"{MAX_MB}mb", prevent_thread_lock=not block, quiet=True,
+                show_error=False,
+                # Gradio's own cap (English message) sits above ours, so ordinary oversize files get
+                # library_tab's Chinese message naming the limit
+                max_file_size=f"{2 * MAX_MB}mb", prevent_thread_lock=not block, quiet=True,
                 footer_links=["api"], **launch_kwargs())
     return demo
 
