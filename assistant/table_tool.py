@@ -123,7 +123,8 @@ def load_facts(library, tables: set[str], agencies: list[str], years: list[int])
            "FROM facts f JOIN reports r ON r.file = f.file WHERE 1=1")
     params: list = []
     if tables:
-        sql += f" AND f.tbl IN ({','.join('?' * len(tables))})"
+        # unary + keeps SQLite from driving the join by facts(tbl) — it starts from reports(agency, year) instead
+        sql += f" AND +f.tbl IN ({','.join('?' * len(tables))})"
         params += sorted(tables)
     if agencies:
         sql += f" AND r.agency IN ({','.join('?' * len(agencies))})"

