@@ -119,12 +119,18 @@ class Assistant:
             draft, rt = self._draft(q, rt, cites, timings)
         text = draft.text
         used_llm = "none"
-        if self.backend is not None and not draft.refused:
+        # a table figure next to prose about something else (网络申请 vs 新收总计): a small model merges them
+        # wrongly with every number still "grounded", so such answers stay extractive
+        mixed = rt.kind == "both" and not draft.lead
+        if self.backend is not None and not draft.refused and not mixed:
             t1 = time.perf_counter()
             text, used_llm, llm_checks = yield from self._phrase(q, draft, cites, timings)
             checks += llm_checks
             timings["llm"] = _ms(t1)
         else:
+            if mixed and self.backend is not None:
+                checks.append({"rule": "llm_skipped", "status": "pass",
+                               "message": "表格数字与原文内容并列的答案保持按数据和原文生成，不交给模型改写。"})
             yield text
         res = verify(text, [question], computed=draft.computed, allowed_years=[r.year for r in reports if r.year] + q.years,
                      n_citations=len(cites.items), cited_sources=cites.by_number())
@@ -181,7 +187,8 @@ class Assistant:
             return parts[0], rt
         a, b = parts
         return Draft(text=a.text + "\n原文相关内容：" + b.text, key_numbers=a.key_numbers, facts=a.facts,
-                     computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes), Route("both", rt.reason)
+                     computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes, details=a.details), \
+            Route("both", rt.reason)
 
     def _text_draft(self, q: Query, cites: Citations, strict: bool = True, query_text: Optional[str] = None,
                     k: int = 2) -> Optional[Draft]:
@@ -265,6 +272,9 @@ class Assistant:
         if not out or "没有相关信息" in out:
             problems.append("模型未给出答案")
         out = re.sub(r"。((?:\[\d+\])+)。", r"\1。", out)
+        if draft.evidence and not draft.key_numbers and not re.search(r"\[\d+\]", out):
+            # a text answer restating its quotes without markers: it is checked against, and shown with, them
+            out += "".join(f"[{n}]" for n in draft.evidence)
         res = verify(out, [q.question], computed=draft.computed,
                      allowed_years=[r.year for r in self.reports() if r.year] + q.years,
                      n_citations=len(cites.items), cited_sources=cites.by_number())
@@ -285,6 +295,9 @@ class Assistant:
             out += "\n" + draft.text
             yield "\n" + draft.text
             return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型撰写导语，数字已核对。"}]
+        if draft.details:
+            out += "\n" + draft.details
+            yield "\n" + draft.details
         if draft.notes:
             out += "".join(draft.notes)
             yield "".join(draft.notes)

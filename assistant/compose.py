@@ -192,6 +192,7 @@ class Draft:
     evidence: list[int] = field(default_factory=list)  # citation numbers of quoted passages
     notes: list[str] = field(default_factory=list)  # caveats shown after any phrasing (uneven library …)
     lead: bool = False  # the LLM writes a lead sentence above the template instead of replacing it (简报)
+    details: str = ""  # template text kept after the LLM's sentence (per-report breakdown of an aggregate)
 
 
 # ---------------------------------------------------------------- table answers
@@ -229,7 +230,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             scope = f"{'、'.join(q.agencies)}" if q.agencies else "按库中全部报告合计"
             who = "、".join(f"{k}年" for k in r.get("ties") or [r["winner"]])
             tie = "并列" if len(r.get("ties") or []) > 1 else ""
-            parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r['value'])}{unit}。")
+            parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
             for g in ta.groups:
                 detail = "，".join(f"{i.agency}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
                 n = len(g.items)
@@ -239,7 +240,8 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
             ties = r.get("ties") or [r["winner"]]
             tie = "并列" if len(ties) > 1 else ""
-            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(str, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}。")
+            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(str, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}"
+                         f"{_win_marks(ta, cites)}。")
             ranked = "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
             parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
@@ -291,9 +293,17 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             d.key_numbers.append(fmt(i.value))
     d.text = "".join(parts)
     d.facts = [p for p in parts]
+    if op in ("argmax", "argmin", "rank") and len(parts) > 1:
+        # the model rephrases the headline only; the breakdown follows as the template wrote it
+        d.facts, d.details = parts[:1], "".join(parts[1:])
     d.notes = list(dict.fromkeys(ta.notes))
     d.text += "".join(d.notes)
     return d
+
+
+def _win_marks(ta: TableAnswer, cites: Citations) -> str:
+    win = set(ta.result.get("ties") or [ta.result.get("winner")])
+    return "".join(cites.marks(i.cells) for g in ta.groups if g.key in win for i in g.items)
 
 
 # ---------------------------------------------------------------- refusals and holdings
