@@ -42,7 +42,7 @@ class AppServer:
     def start(self, timeout: float = 120.0) -> "AppServer":
         self.home.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "HOME": str(self.home), "XDG_CACHE_HOME": str(self.home / ".cache"),
-               "ASSISTANT_STORE": str(self.store), "GRADIO_ANALYTICS_ENABLED": "False", "NO_PROXY": "127.0.0.1,localhost",
+               "ASSISTANT_STORE": str(self.store), "NO_PROXY": "127.0.0.1,localhost",
                "GRADIO_TEMP_DIR": str(self.home / "gradio"), "NIANBAO_MODEL_DIR": MODEL_DIR, **self.env}
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(

@@ -132,7 +132,7 @@ def _has_copy() -> bool:
 
 def demo(store_dir: Optional[str] = None) -> gr.Blocks:
     """The tab on its own (`python -m assistant.ui.brief_tab [STORE]`), for screenshots and trying it out."""
-    with gr.Blocks(title="简报") as d:
+    with gr.Blocks(title="简报", analytics_enabled=False) as d:
         build_brief_tab(get_store_dir=lambda: store_dir)
     return d
 

@@ -63,6 +63,7 @@ document.addEventListener('click', function (e) {
 """
 
 CSS = """
+.gradio-container, .gradio-container * { --font: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", ui-sans-serif, sans-serif; }
 .gradio-container { max-width: 1320px !important; width: 100% !important; margin: 0 auto; }
 #nb-header h1 { margin-bottom: 0; }
 #nb-header p { color: var(--body-text-color-subdued); margin-top: 2px; }
@@ -97,8 +98,8 @@ button.nb-copy { margin-top: 6px; font-size: 12px; padding: 2px 10px; border-rad
 
 
 def launch_kwargs() -> dict:
-    return {"css": CSS, "head": HEAD, "theme": gr.themes.Soft(primary_hue="red", secondary_hue="orange",
-                                                              font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"])}
+    # fonts are set in CSS: a theme built with plain font names breaks Gradio's own theme comparison at launch
+    return {"css": CSS, "head": HEAD, "theme": gr.themes.Soft(primary_hue="red", secondary_hue="orange")}
 
 
 def _brief_tab(svc: Services) -> None:
@@ -114,7 +115,7 @@ def _brief_tab(svc: Services) -> None:
 
 
 def build_app(svc: Services) -> gr.Blocks:
-    with gr.Blocks(title=TITLE, fill_width=False) as demo:
+    with gr.Blocks(title=TITLE, fill_width=False, analytics_enabled=False) as demo:  # offline; no telemetry
         gr.Markdown(f"# {TITLE}\n政府信息公开工作年度报告的问答、检索与数据核对 · 每个数字都有出处", elem_id="nb-header")
         # visible from the start on an empty store, so the first-run progress bar has somewhere to show
         empty = svc.count_reports() == 0
