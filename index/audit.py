@@ -42,16 +42,16 @@ def _check(file: str, rule: str, scope: str, fx: _Facts, left: tuple[str, list[K
         missing = [f"{k[1]}/{k[2]}" for k in left[1] + right[1]
                    if fx.by_key.get(k) is None or fx.by_key[k].value is None]
         return Check(file, rule, scope, "not_assessable",
-                     f"{file}: {what} cannot be checked: cells missing or unreadable ({', '.join(missing[:4])})",
+                     f"{file}：{what}无法核验：单元格缺失或无法读取（{'、'.join(missing[:4])}）",
                      ls, rs)
     diff = round(ls.value - rs.value, 2)
     if abs(diff) < 0.01:
         status = "uncertain" if (lu or ru) else "pass"
-        msg = f"{file}: {what}: {ls.label} = {_n(ls.value)} = {rs.label}" + \
+        msg = f"{file}：{what}：{ls.label} = {_n(ls.value)} = {rs.label}" + \
               ("（含不确定的单元格读数）" if status == "uncertain" else "")
     else:
         status = "fail"
-        msg = f"{file}: {what} does not add up: {ls.label} = {_n(ls.value)}, {rs.label} = {_n(rs.value)}（差 {_n(diff)}）"
+        msg = f"{file}：{what}不平衡：{ls.label} = {_n(ls.value)}，{rs.label} = {_n(rs.value)}（差 {_n(diff)}）"
     return Check(file, rule, scope, status, msg, ls, rs, diff)
 
 
@@ -69,31 +69,31 @@ def audit_facts(file: str, facts: list[Fact], template: Optional[str]) -> list[C
     for t in (T1, T2, T3):
         if t not in tables:
             checks.append(Check(file, "missing_table", t, "not_assessable",
-                                f"{file}: table {t} was not found or could not be read; its values are unknown"))
+                                f"{file}：未找到或无法读取表格「{t}」，其数据未知"))
     if T2 in tables:
         rows = sorted({f.row for f in facts if f.table == T2}, key=lambda r: _order(r, template))
         for r in rows:
             checks.append(_check(file, "row_sum", f"{T2}/{r}", fx,
                                  ("总计列", [(T2, r, "总计")]),
                                  ("六类申请人之和", [(T2, r, c) for c in APPLICANT_COLUMNS[:6]]),
-                                 f"依申请公开 row {r}: 总计 = sum of applicants"))
+                                 f"依申请公开表“{r}”行：总计 = 各类申请人之和"))
         # the split 其他处理 rows when the report prints them (2021 template), else the single row
         outs = outcome_rows("2021" if any(r.startswith("其他处理-") for r in rows) else "2019")
         for c in APPLICANT_COLUMNS:
             checks.append(_check(file, "column_balance", f"{T2}/{c}", fx,
                                  ("一+二", [(T2, "本年新收", c), (T2, "上年结转", c)]),
                                  ("（七）总计+四", [(T2, "总计", c), (T2, "结转下年度继续办理", c)]),
-                                 f"依申请公开 column {c}: 一+二 = （七）总计+四"))
+                                 f"依申请公开表“{c}”列：一+二 = （七）总计+四"))
             checks.append(_check(file, "outcome_sum", f"{T2}/{c}", fx,
                                  ("（七）总计", [(T2, "总计", c)]),
                                  ("（一）至（六）之和", [(T2, r, c) for r in outs]),
-                                 f"依申请公开 column {c}: （七）总计 = sum of outcomes （一）…（六）"))
+                                 f"依申请公开表“{c}”列：（七）总计 = （一）至（六）之和"))
     if T3 in tables:
         for r in REVIEW_ROWS:
             checks.append(_check(file, "review_sum", f"{T3}/{r}", fx,
                                  ("总计", [(T3, r, "总计")]),
                                  ("维持+纠正+其他+尚未审结", [(T3, r, c) for c in REVIEW_COLUMNS[:4]]),
-                                 f"复议诉讼 {r}: 总计 = sum of the four results"))
+                                 f"复议诉讼表“{r}”：总计 = 维持、纠正、其他结果、尚未审结之和"))
     return checks
 
 
@@ -129,15 +129,15 @@ def chain_checks(reports: list[tuple[str, Optional[str], Optional[int], list[Fac
             left = CheckSide(f"{y}年 结转下年度继续办理", a.value if a else None, [(T2, "结转下年度继续办理", "总计")])
             right = CheckSide(f"{y + 1}年 上年结转", b.value if b else None, [(T2, "上年结转", "总计")])
             if not assessed:
-                status, msg, diff = "not_assessable", f"{agency} {y}→{y + 1}: carry-over cells missing", None
+                status, msg, diff = "not_assessable", f"{agency} {y}→{y + 1}年：结转单元格缺失，无法核对", None
             elif diffs:
                 diff = (left.value - right.value) if left.value is not None and right.value is not None else None
                 status = "fail"
-                msg = (f"{agency}: {y}年结转下年度 ≠ {y + 1}年上年结转 ({'; '.join(diffs)}) — "
-                       f"{pf} vs {cf}")
+                msg = (f"{agency}：{y}年结转下年度 ≠ {y + 1}年上年结转（{'；'.join(diffs)}）——"
+                       f"{pf} 与 {cf}")
             else:
                 status, diff = "pass", 0.0
-                msg = f"{agency}: {y}年结转下年度 = {y + 1}年上年结转 = {_n(left.value)}"
+                msg = f"{agency}：{y}年结转下年度 = {y + 1}年上年结转 = {_n(left.value)}"
             out.append(Check(cf, "chain", f"{T2}/上年结转", status, msg, left, right, diff, other_file=pf))
     return out
 
@@ -219,15 +219,15 @@ def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
             if any(abs(val - a) < 0.01 for a in allowed) or (label, val) in seen:
                 continue
             seen.add((label, val))
-            where = f"line {ln.line}" + (f", page {ln.page}" if ln.page else "")
+            where = (f"第{ln.page}页" if ln.page else "") + f"第{ln.line}行"
             # "区政府办代表区政府受理…", "其中…": the sentence may count a narrower scope than the table
             before = text[max(0, m.start() - 16):m.start()]
             scoped = _SCOPE.search(before.split("。")[-1]) is not None
             left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [])
             right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, keys)
             out.append(Check(doc.file, "conflict", f"{table}/{row}", "uncertain" if scoped else "fail",
-                             f"{doc.file}: the text says {label} {_n(val)} ({where}: 「{m.group(0)}」) but the "
-                             f"table says {_n(fact.value)}; both are the report's own words — show both"
+                             f"{doc.file}：正文写{label}{_n(val)}（{where}：「{m.group(0)}」），"
+                             f"表格为{_n(fact.value)}；两者均为报告原文，应同时列出"
                              + ("（正文可能只统计了部分范围）" if scoped else ""),
                              left, right, round(val - fact.value, 2)))
     return out

@@ -33,6 +33,7 @@ from index.store_lock import WriteLock
 
 SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
 USER_FIELDS = ("agency", "year", "region", "level")
+UNCHANGED = "未变化，已跳过"  # FileResult.reason of a file whose content and parser versions are unchanged
 
 
 @dataclass
@@ -282,16 +283,16 @@ class Ingestor:
         try:
             sha = _sha256(path)
         except FileNotFoundError:
-            return FileResult(name, "error", f"no such file: {path}", path=str(path))
+            return FileResult(name, "error", f"文件不存在：{path}", path=str(path))
         except OSError as e:
-            return FileResult(name, "error", f"cannot read {path}: {e.strerror or e}", path=str(path))
+            return FileResult(name, "error", f"无法读取 {path}：{e.strerror or e}", path=str(path))
         row = self.manifest.report(name)
         if row is not None and row["sha256"] == sha and not force and row["parser_version"] == PARSER_VERSION \
                 and row["chunker_version"] == CHUNKER_VERSION:
-            return FileResult(name, "skipped", "unchanged", row["n_chunks"], row["n_facts"], path=str(path))
+            return FileResult(name, "skipped", UNCHANGED, row["n_chunks"], row["n_facts"], path=str(path))
         dup = self.manifest.file_with_sha(sha, name)
         if dup:
-            return FileResult(name, "skipped", f"duplicate of {dup} (same content)", path=str(path))
+            return FileResult(name, "skipped", f"与 {dup} 内容相同（重复文件），未重复导入", path=str(path))
         user = json.loads(row["meta_json"] or "{}").get("user", {}) if row is not None else {}
         return self._store(path, str(path.resolve()), user, touched)
 
@@ -303,8 +304,8 @@ class Ingestor:
         except IngestError as e:
             return FileResult(name, "error", e.problem, path=source_path)
         except Exception as e:  # a parser bug must not stop the other files
-            return FileResult(name, "error", f"could not parse ({type(e).__name__}: {e}); the file was skipped — "
-                                             "please report it with the file", path=source_path)
+            return FileResult(name, "error", f"解析失败（{type(e).__name__}: {e}），已跳过该文件；"
+                                             "请连同文件一起反馈", path=source_path)
         old = self.manifest.report(name)
         touched.update({parsed.meta.agency or "", (old["agency"] or "") if old else ""})
         try:
@@ -314,8 +315,8 @@ class Ingestor:
                 self.reconcile()
             except Exception:
                 pass  # the next open repairs it
-            return FileResult(name, "error", f"could not store ({type(e).__name__}: {e}); nothing of this file "
-                                             "was kept", path=source_path)
+            return FileResult(name, "error", f"写入资料库失败（{type(e).__name__}: {e}），该文件的内容"
+                                             "均未保留", path=source_path)
         ws = [w.to_dict() for w in parsed.warnings]
         status = "warning" if ws else "ok"
         reason = "; ".join(w["message"] for w in ws[:3]) + (f" (+{len(ws) - 3} more)" if len(ws) > 3 else "")

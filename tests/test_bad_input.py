@@ -13,12 +13,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from index.pipeline import UNCHANGED
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-REAL_PDF = Path("/work/shared/real-pdf/hongze_2023.pdf")
+REAL_PDF = Path(__file__).resolve().parents[1].joinpath("data/real-pdf/hongze_2023.pdf")
 F003 = "003_445335a71f9baff7.txt"
 F004 = "004_b7caf00a3cd44191.txt"
 FUJIAN_2020_Q = "2020年福建省人社厅新收政府信息公开申请多少件？"
@@ -194,7 +195,7 @@ def test_undecodable_text(store, tmp_path):
 
 def test_missing_file(store, tmp_path):
     r = ingest_one(store, tmp_path / "nowhere.txt")
-    assert r.status == "error" and "no such file" in r.reason
+    assert r.status == "error" and "文件不存在" in r.reason
 
 
 def test_fifty_megabyte_file_is_refused_without_reading_it(store, tmp_path):
@@ -290,7 +291,7 @@ def test_unbalanced_table_is_stored_with_balance_warnings(store, tmp_path):
 def test_duplicate_upload_is_skipped(store):
     before = snapshot(store)
     r = ingest_one(store, SAMPLE / F003)
-    assert r.status == "skipped" and r.reason == "unchanged"
+    assert r.status == "skipped" and r.reason == UNCHANGED
     assert snapshot(store) == before
 
 
@@ -298,7 +299,7 @@ def test_same_report_under_two_names(store, tmp_path):
     shutil.copy(SAMPLE / F003, tmp_path / "copy of 山东 2019.txt")
     before = snapshot(store)
     r = ingest_one(store, tmp_path / "copy of 山东 2019.txt")
-    assert r.status == "skipped" and f"duplicate of {F003}" in r.reason
+    assert r.status == "skipped" and f"与 {F003} 内容相同" in r.reason
     assert snapshot(store) == before
 
 

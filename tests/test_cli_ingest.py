@@ -5,6 +5,7 @@ import shutil
 from click.testing import CliRunner
 
 from assistant.cli import cli
+from index.pipeline import UNCHANGED
 
 F = "003_445335a71f9baff7.txt"
 
@@ -25,7 +26,7 @@ def test_ingest_prints_one_line_per_file_and_fails_on_bad_files(sample_dir, tmp_
     r = CliRunner().invoke(cli, ["ingest", str(src / F), "--store", str(store), "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert out["counts"]["skipped"] == 1 and out["results"][0]["reason"] == "unchanged"
+    assert out["counts"]["skipped"] == 1 and out["results"][0]["reason"] == UNCHANGED
 
 
 def test_ingest_needs_a_path_and_names_unknown_embedders(tmp_path):

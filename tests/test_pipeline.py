@@ -13,6 +13,7 @@ import pytest
 
 from index.errors import StoreError, StoreMismatchError
 from index.store_lock import WriteLock
+from index.pipeline import UNCHANGED
 
 F003 = "003_445335a71f9baff7.txt"
 
@@ -68,7 +69,7 @@ def test_reingest_skips_everything(store_copy, sample_dir):
     before = _state(store_copy)
     t = time.perf_counter()
     results = _ingestor(store_copy).ingest([sample_dir])
-    assert {r.status for r in results} == {"skipped"} and all(r.reason == "unchanged" for r in results)
+    assert {r.status for r in results} == {"skipped"} and all(r.reason == UNCHANGED for r in results)
     assert time.perf_counter() - t < 5
     assert _state(store_copy) == before
 
@@ -105,7 +106,7 @@ def test_bad_files_give_clear_messages_and_leave_the_store_intact(store_copy, tm
     results = {r.file: r for r in _ingestor(store_copy).ingest([bad, tmp_path / "missing.txt"])}
     assert {r.status for r in results.values()} == {"error"}
     assert all(len(r.reason) > 10 for r in results.values())
-    assert "no such file" in results["missing.txt"].reason
+    assert "文件不存在" in results["missing.txt"].reason
     assert _state(store_copy) == before
 
 
@@ -113,7 +114,7 @@ def test_same_content_under_another_name_is_a_duplicate(store_copy, sample_dir, 
     shutil.copy(sample_dir / F003, tmp_path / "山东2019年报.txt")
     before = _state(store_copy)
     [r] = _ingestor(store_copy).ingest([tmp_path / "山东2019年报.txt"])
-    assert r.status == "skipped" and r.reason.startswith(f"duplicate of {F003}")
+    assert r.status == "skipped" and r.reason.startswith(f"与 {F003} 内容相同")
     assert _state(store_copy) == before
 
 

@@ -12,8 +12,8 @@ from index.tables import parse_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-GOLD = json.loads((ROOT.parent / "shared" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
-REAL_PDF = ROOT.parent / "shared" / "real-pdf"
+GOLD = json.loads((ROOT / "data" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
+REAL_PDF = ROOT / "data" / "real-pdf"
 
 
 def _doc(lines: list[str], name: str = "t.txt") -> Document:
@@ -147,7 +147,7 @@ def test_litigation_table_with_a_blank_group_dropped_by_extraction():
     res = parse_tables(_doc(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "3 2 0",
                              "五、存在的主要问题及改进情况"]))
     assert not [f for f in res.facts if f.table == "复议诉讼"]
-    assert any("cannot be read" in w.message for w in res.warnings)
+    assert any("无法读作该表的15列" in w.message for w in res.warnings)
 
 
 def test_labelled_litigation_rows_and_slash_cells():

@@ -42,7 +42,7 @@ class _Builder:
         return SourceRef(line=ln.line, text=ln.text, page=ln.page, cell_ref=ln.cell_ref)
 
     def warn(self, code: str, msg: str):
-        self.warnings.append(Warning(code, f"{self.doc.file}: {msg}", self.doc.file))
+        self.warnings.append(Warning(code, f"{self.doc.file}：{msg}", self.doc.file))
 
     def add(self, table, row, col, value, kind, printed, line_idx, unit=None, uncertain=False):
         self.facts.append(Fact(file=self.doc.file, table=table, row=row, column=col, value=value, kind=kind,
@@ -85,8 +85,8 @@ def _table1(b: _Builder, glines: list[GridLine]):
     for br in rows:
         spec = br.spec
         if br.group is None:
-            b.warn("missing_row", f"主动公开 row {spec.name}: label at line "
-                                  f"{b.doc.lines[br.hit.lines[0]].line} has no values; left out")
+            b.warn("missing_row", f"主动公开表“{spec.name}”行（第"
+                                  f"{b.doc.lines[br.hit.lines[0]].line}行）没有数值，未读取")
             continue
         found.add(spec.name)
         cells = list(br.group.cells)
@@ -96,8 +96,8 @@ def _table1(b: _Builder, glines: list[GridLine]):
         while len(cells) > k and cells[0].kind == "empty":
             cells.pop(0)
         if len(cells) != k:
-            b.warn("cells", f"主动公开 row {spec.name} (line {b.doc.lines[br.hit.lines[0]].line}) has "
-                            f"{len(cells)} cells for {k} columns; read left to right, marked uncertain")
+            b.warn("cells", f"主动公开表“{spec.name}”行（第{b.doc.lines[br.hit.lines[0]].line}行）有"
+                            f"{len(cells)}个数值，应为{k}列；按从左到右读取并标记为不确定")
         for i, col in enumerate(spec.columns):
             if i >= len(cells):
                 continue
@@ -178,8 +178,8 @@ def _table2(b: _Builder, glines: list[GridLine]):
     for spec in specs:
         ch = chosen.get(spec.name)
         if ch is None:
-            b.warn("missing_row", f"依申请公开 row {spec.name} not found (or no values next to its label); "
-                                  f"its cells are unknown, not 0")
+            b.warn("missing_row", f"依申请公开表未找到“{spec.name}”行（或其标签旁没有数值）；"
+                                  f"这些单元格未知，不按0处理")
             continue
         if spec.name in far:
             ch.uncertain_cols = set(range(7))
@@ -198,7 +198,7 @@ def _table3(b: _Builder, glines: list[GridLine]):
             cands = candidates(br.group.cells, 5, [([0, 1, 2, 3], 4)])
             ch = choose({br.spec.name: cands}, lambda v: 0).get(br.spec.name)
             if ch is None:
-                b.warn("cells", f"复议诉讼 row {br.spec.name}: {len(br.group.cells)} cells cannot be read as 5; left out")
+                b.warn("cells", f"复议诉讼表“{br.spec.name}”行：{len(br.group.cells)}个数值无法读作5列，未读取")
                 continue
             b.add_reading(L.T3, br.spec.name, L.REVIEW_COLUMNS, ch, br.group.lines[0])
         return {br.spec.name for br in rows}
@@ -224,8 +224,8 @@ def _table3(b: _Builder, glines: list[GridLine]):
             cands.append(r)
     ch = choose({"all": cands}, lambda v: 0).get("all")
     if ch is None:
-        b.warn("cells", f"复议诉讼: {len(cells)} cells (line {b.doc.lines[cells[0].line].line}) cannot be read "
-                        f"as the 15 of the table; left out")
+        b.warn("cells", f"复议诉讼表：{len(cells)}个数值（第{b.doc.lines[cells[0].line].line}行起）无法读作该表的15列，"
+                        f"未读取")
         return set()
     for gi, row in enumerate(L.REVIEW_ROWS):
         sub = Reading(ch.reading.slots[gi * 5:(gi + 1) * 5], 0.0)
@@ -242,16 +242,16 @@ def parse_tables(doc: Document) -> TableResult:
     regions = find_regions(doc)
     template = detect_template(doc, regions)
     if template is None:
-        w = Warning("missing_table", f"{doc.file}: none of the three standard tables was found "
-                                     f"(no 第二十条 / 收到和处理政府信息公开申请 / 行政复议 headings)", doc.file)
+        w = Warning("missing_table", f"{doc.file}：未找到三张标准统计表（没有“第二十条”“收到和处理政府信息公开申请”"
+                                     f"“行政复议”等表头）", doc.file)
         return TableResult(None, [], [], [w])
     b = _Builder(doc, template)
     for name, span, fn in ((L.T1, regions.t1, _table1), (L.T2, regions.t2, _table2), (L.T3, regions.t3, _table3)):
         if span is None:
-            b.warn("missing_table", f"table {name} not found; its values are unknown")
+            b.warn("missing_table", f"未找到表格「{name}」，其数据未知")
             continue
         found = fn(b, grid_lines(doc, *span))
         if not found:
-            b.warn("missing_table", f"table {name}: heading at line {doc.lines[span[0]].line} but no rows read")
+            b.warn("missing_table", f"表格「{name}」：第{doc.lines[span[0]].line}行有表头，但未读出任何行")
     checks = audit_facts(doc.file, b.facts, template)
     return TableResult(template, b.facts, checks, b.warnings)
