@@ -8,7 +8,7 @@ import click
 
 @click.command("eval")
 @click.option("--questions", "-q", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="gold JSONL (default ../shared/gold/questions.jsonl)")
+              help="gold JSONL (default data/gold/questions.jsonl)")
 @click.option("--store", "-s", default=None, help="store directory (default ASSISTANT_STORE or ./data/store)")
 @click.option("--baseline", type=click.Choice(["naive", "none"]), default="naive", show_default=True,
               help="also run the naive llama-index RAG (SentenceSplitter + VectorStoreIndex, top-k 5)")
@@ -20,7 +20,7 @@ def command(questions, store, baseline, llm, as_json):
 
     \b
     python -m assistant eval --llm none
-    python -m assistant eval --questions ../shared/gold/questions.jsonl --baseline naive --llm local
+    python -m assistant eval --questions data/gold/questions.jsonl --baseline naive --llm local
     """
     from rich.console import Console
 

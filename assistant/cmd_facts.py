@@ -71,7 +71,7 @@ def command(paths, as_json):
 
     \b
     python -m assistant facts data/sample --json
-    python -m assistant facts ../shared/real-pdf/huaian_2024.pdf
+    python -m assistant facts data/real-pdf/huaian_2024.pdf
     """
     from index.audit import chain_checks
     from index.pipeline import expand

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Optional
 
 from index.config import ROOT
 
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "gold" / "questions.jsonl"
+DEFAULT_QUESTIONS = ROOT / "data" / "gold" / "questions.jsonl"
 
 
 def load_questions(path: Path | str | None = None) -> list[dict]:

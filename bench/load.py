@@ -26,7 +26,7 @@ import click
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-GOLD_Q = Path("/work/shared/gold/questions.jsonl")
+GOLD_Q = Path(__file__).resolve().parents[1].joinpath("data/gold/questions.jsonl")
 FALLBACK_Q = ["2020年福建省人社厅新收政府信息公开申请多少件？", "山东省人社厅2019年予以公开的申请有多少件？",
               "江苏省人社厅2019年政府信息公开行政复议共多少件？", "厦门市人社局2020年存在的主要问题是什么？"]
 

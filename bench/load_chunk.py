@@ -1,6 +1,6 @@
 """Load -> metadata -> sections/chunks time per report (no table parsing, no embedding). Prints a table.
 
-    .venv/bin/python bench/load_chunk.py [PATH ...]      (default: data/sample and /work/shared/real-pdf)
+    .venv/bin/python bench/load_chunk.py [PATH ...]      (default: data/sample and data/real-pdf)
 
 Where time goes on this machine: pdfplumber's text extraction (~0.2 s per PDF page); text files, metadata and
 chunking take a few milliseconds each.
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:
-    roots = [Path(a) for a in argv] or [ROOT / "data" / "sample", Path("/work/shared/real-pdf")]
+    roots = [Path(a) for a in argv] or [ROOT / "data" / "sample", Path(__file__).resolve().parents[1].joinpath("data/real-pdf")]
     files = []
     for r in roots:
         files += sorted(f for f in r.rglob("*") if f.suffix.lower() in SUPPORTED) if r.is_dir() else [r]

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from index.loaders import load  # noqa: E402
 from index.tables import parse_tables  # noqa: E402
 
-GOLD = ROOT.parent / "shared" / "gold" / "seed_facts.json"
-REAL = ROOT.parent / "shared" / "real-pdf"
+GOLD = ROOT / "data" / "gold" / "seed_facts.json"
+REAL = ROOT / "data" / "real-pdf"
 
 
 def _work(args: tuple[list[str], int]) -> tuple[int, float]:

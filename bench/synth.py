@@ -33,7 +33,7 @@ import click
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-GOLD = Path("/work/shared/gold/seed_facts.json")
+GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 OUTCOMES = [("予以公开", None), ("部分公开", None)] + \
     [("不予公开", x) for x in ["属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益",

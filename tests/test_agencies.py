@@ -9,7 +9,7 @@ import pytest
 from assistant.agencies import agency_aliases, find_agencies
 from assistant.question import ReportInfo, load_lexicon, norm
 
-GOLD = Path("/work/shared/gold/seed_facts.json")
+GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 FJ, SD = "福建省人力资源和社会保障厅", "山东省人力资源和社会保障厅"
 
 

@@ -204,7 +204,7 @@ def pdf_assistant(tmp_path_factory):
     from index.pipeline import Ingestor
 
     store = tmp_path_factory.mktemp("pdf") / "store"
-    [r] = Ingestor(store).ingest([Path("/work/shared/real-pdf/hongze_2024.pdf")])
+    [r] = Ingestor(store).ingest([Path(__file__).resolve().parents[1].joinpath("data/real-pdf/hongze_2024.pdf")])
     assert r.status in ("ok", "warning"), r.reason
     return Assistant(store, llm="none", log=False).warm_up()
 

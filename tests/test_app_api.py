@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 FUJIAN = "福建省人力资源和社会保障厅"
-REAL_PDF = Path("/work/shared/real-pdf/hongze_2023.pdf")
+REAL_PDF = Path(__file__).resolve().parents[1].joinpath("data/real-pdf/hongze_2023.pdf")
 
 
 @pytest.fixture(scope="module")

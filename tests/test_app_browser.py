@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium (apt install chromium)")]
 
 QUESTION = "2020年福建省人社厅新收政府信息公开申请多少件？"
-UPLOAD = Path("/work/shared/real-pdf/huaian_2024.pdf")
+UPLOAD = Path(__file__).resolve().parents[1].joinpath("data/real-pdf/huaian_2024.pdf")
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 

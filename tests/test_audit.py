@@ -82,7 +82,7 @@ def test_no_false_alarms_on_other_samples():
 
 def test_text_with_a_narrower_scope_is_uncertain_not_a_conflict():
     # hongze 2024: "区政府办代表区政府受理政府信息公开申请 17 件" (wrapped over two PDF lines) vs table 95
-    doc = load(SAMPLE.parent.parent.parent / "shared" / "real-pdf" / "hongze_2024.pdf")
+    doc = load(SAMPLE.parent / "real-pdf" / "hongze_2024.pdf")
     [c] = text_conflicts(doc, parse_tables(doc).facts)
     assert (c.left.value, c.right.value, c.status) == (17, 95, "uncertain")
 
@@ -96,5 +96,5 @@ def test_litigation_total_in_text_is_compared_with_both_groups():
     [c] = text_conflicts(doc, parse_tables(doc).facts)
     assert (c.left.value, c.right.value) == (7, 3) and len(c.right.cells) == 2
     # huaian 2024 says 行政诉讼 46 件 = 26 + 20: no conflict
-    real = load(SAMPLE.parent.parent.parent / "shared" / "real-pdf" / "huaian_2024.pdf")
+    real = load(SAMPLE.parent / "real-pdf" / "huaian_2024.pdf")
     assert text_conflicts(real, parse_tables(real).facts) == []

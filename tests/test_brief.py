@@ -25,7 +25,7 @@ from index.errors import ConfigError
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = Path("/work/shared/gold/seed_facts.json")
+GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 FUJIAN = "福建省人力资源和社会保障厅"
 
 
@@ -241,7 +241,7 @@ def test_brief_tab_generate_returns_draft_charts_and_downloads(store, tmp_path):
     assert md == "" and files is None and "资料库现有" in status
 
 
-REAL_PDF = Path("/work/shared/real-pdf")
+REAL_PDF = Path(__file__).resolve().parents[1].joinpath("data/real-pdf")
 
 
 @pytest.mark.skipif(not REAL_PDF.is_dir(), reason="the real 2021-template PDFs are not on this machine")
@@ -270,5 +270,9 @@ def test_local_llm_polish_keeps_every_number(library, tmp_path):
     if not llm_local.available():
         pytest.skip("local GGUF not assembled: run python -m assistant.llm_local --assemble")
     b = make_brief(library, "福建人社厅", "2020", llm="local", chart_dir=str(tmp_path))
-    assert b.polish and all(p["status"] in ("kept", "rejected") for p in b.polish)
+    statuses = [p["status"] for p in b.polish]
+    # number-dense paragraphs are never sent to the model ("skipped"); the rest were tried
+    assert set(statuses) <= {"kept", "rejected", "skipped"}
+    assert any(s in ("kept", "rejected") for s in statuses)
+    assert all(p.get("reason") for p in b.polish if p["status"] != "kept")
     assert b.llm != "none" and b.verify().ok  # whatever the model wrote, what is kept is grounded

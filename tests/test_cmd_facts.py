@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from assistant.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = json.loads((ROOT.parent / "shared" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
+GOLD = json.loads((ROOT / "data" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
 
 
 def test_facts_json_matches_gold_990_and_metadata():
@@ -30,7 +30,7 @@ def test_facts_json_matches_gold_990_and_metadata():
 
 
 def test_facts_reports_the_inconsistent_litigation_table_of_a_real_pdf():
-    res = CliRunner().invoke(cli, ["facts", str(ROOT.parent / "shared" / "real-pdf" / "hongze_2023.pdf"), "--json"])
+    res = CliRunner().invoke(cli, ["facts", str(ROOT / "data" / "real-pdf" / "hongze_2023.pdf"), "--json"])
     assert res.exit_code == 0, res.output
     [r] = json.loads(res.output)["reports"]
     assert r["template"] == "2021"

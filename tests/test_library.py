@@ -7,7 +7,7 @@ import pytest
 from index.errors import StoreError, StoreMismatchError
 from index.library import Library, LibraryFact
 
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seed_facts.json"
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold" / "seed_facts.json"
 
 
 def test_reports_and_their_stored_copies(built_store, sample_dir):
@@ -34,7 +34,7 @@ def test_facts_carry_agency_and_year_and_filter(built_store):
     assert d["agency"] and d["year"] and d["table"] == "依申请公开"
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="gold facts live in ../shared (not in a bare clone)")
+@pytest.mark.skipif(not GOLD.exists(), reason="data/gold/seed_facts.json missing")
 def test_stored_facts_match_the_gold_new_requests(built_store):
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     lib = Library(built_store)

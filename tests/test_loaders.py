@@ -12,7 +12,7 @@ from index.loaders.normalize import clean_line, is_page_footer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-REAL_PDF = Path("/work/shared/real-pdf")
+REAL_PDF = Path(__file__).resolve().parents[1].joinpath("data/real-pdf")
 S003 = SAMPLE / "003_445335a71f9baff7.txt"
 
 

@@ -13,8 +13,8 @@ from index.records import Document, Line
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-REAL_PDF = Path("/work/shared/real-pdf")
-GOLD = {r["file"]: r for r in json.loads(Path("/work/shared/gold/seed_facts.json").read_text("utf-8"))["reports"]}
+REAL_PDF = Path(__file__).resolve().parents[1].joinpath("data/real-pdf")
+GOLD = {r["file"]: r for r in json.loads(Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json").read_text("utf-8"))["reports"]}
 
 
 @lru_cache(maxsize=None)

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.question import ReportInfo, load_lexicon, norm, parse_years, understand
 
-GOLD = Path("/work/shared/gold/seed_facts.json")
+GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 FJ, XM, SD, JS = ("福建省人力资源和社会保障厅", "厦门市人力资源和社会保障局", "山东省人力资源和社会保障厅",
                   "江苏省人力资源和社会保障厅")
 

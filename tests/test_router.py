@@ -9,7 +9,7 @@ import pytest
 from assistant.question import ReportInfo, understand
 from assistant.router import route
 
-GOLD = Path("/work/shared/gold/seed_facts.json")
+GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from assistant import table_tool
 from assistant.question import library_reports, understand
 
-GOLD = json.loads(Path("/work/shared/gold/seed_facts.json").read_text(encoding="utf-8"))
+GOLD = json.loads(Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json").read_text(encoding="utf-8"))
 FJ, SD, JS, XM = ("福建省人力资源和社会保障厅", "山东省人力资源和社会保障厅", "江苏省人力资源和社会保障厅",
                   "厦门市人力资源和社会保障局")
 

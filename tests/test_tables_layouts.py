@@ -14,7 +14,7 @@ from index.loaders import load
 from index.tables import parse_tables
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = json.loads((ROOT.parent / "shared" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
+GOLD = json.loads((ROOT / "data" / "gold" / "seed_facts.json").read_text(encoding="utf-8"))
 
 
 def _wrong(report: dict, res) -> list:
@@ -98,7 +98,7 @@ def test_generated_wrap_widths_parse_back(report, width, tmp_path):
 
 
 # ---------------------------------------------------------------- the 2021 template
-REAL = ROOT.parent / "shared" / "real-pdf"
+REAL = ROOT / "data" / "real-pdf"
 
 
 def _report_2021(name: str, agency: str) -> dict:
