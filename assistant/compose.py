@@ -38,6 +38,21 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+def line_tuples(src) -> list[tuple[str, int, Optional[int]]]:
+    """(text, line, page) of each source line, whichever shape the store handed back (str, dict, tuple, Line)."""
+    out = []
+    for i, ln in enumerate(src):
+        if isinstance(ln, str):
+            out.append((ln, i + 1, None))
+        elif isinstance(ln, dict):
+            out.append((ln.get("text", ""), int(ln.get("line", i + 1)), ln.get("page")))
+        elif isinstance(ln, (tuple, list)):
+            out.append((str(ln[0]), int(ln[1]) if len(ln) > 1 else i + 1, ln[2] if len(ln) > 2 else None))
+        else:
+            out.append((ln.text, int(ln.line), getattr(ln, "page", None)))
+    return out
+
+
 class SourceFiles:
     """Lines of each report as the library stores them, and where a snippet sits in them."""
 
@@ -52,7 +67,6 @@ class SourceFiles:
         return self._cache[file]
 
     def _load(self, file: str):
-        out = []
         src = None
         if hasattr(self.library, "source_lines"):
             try:
@@ -60,16 +74,7 @@ class SourceFiles:
             except Exception:  # the store may lack a copy; fall back to the ingested path
                 src = None
         if src:
-            for i, ln in enumerate(src):
-                if isinstance(ln, str):
-                    out.append((ln, i + 1, None))
-                elif isinstance(ln, dict):
-                    out.append((ln.get("text", ""), int(ln.get("line", i + 1)), ln.get("page")))
-                elif isinstance(ln, (tuple, list)):
-                    out.append((str(ln[0]), int(ln[1]) if len(ln) > 1 else i + 1, ln[2] if len(ln) > 2 else None))
-                else:
-                    out.append((ln.text, ln.line, getattr(ln, "page", None)))
-            return out
+            return line_tuples(src)
         rows = self.library.sql("SELECT path FROM reports WHERE file = ?", (file,))
         path = _as_dict(rows[0], ["path"])["path"] if rows else None
         if path and Path(path).exists():
@@ -178,6 +183,9 @@ class Citations:
             texts = [c.quote]
             if c.value is not None:
                 texts.append(fmt(c.value))
+            # a cell's row and column labels are the template's words: "属于四类过程性信息" names a row, and
+            # its 四 is supported by the cell cited, not a figure to look up
+            texts += [x for x in (c.row, c.column) if x]
             out[c.n] = texts
         return out
 

@@ -186,18 +186,9 @@ class Services:
 
     def source_lines(self, file: str) -> list[tuple[str, int, Optional[int]]]:
         """(text, line, page) for every line of a stored report, as the library keeps them."""
-        src = self.library().source_lines(file) or []
-        out = []
-        for i, ln in enumerate(src):
-            if isinstance(ln, str):
-                out.append((ln, i + 1, None))
-            elif isinstance(ln, dict):
-                out.append((ln.get("text", ""), int(ln.get("line", i + 1)), ln.get("page")))
-            elif isinstance(ln, (tuple, list)):
-                out.append((str(ln[0]), int(ln[1]) if len(ln) > 1 else i + 1, ln[2] if len(ln) > 2 else None))
-            else:
-                out.append((ln.text, int(ln.line), getattr(ln, "page", None)))
-        return out
+        from assistant.compose import line_tuples
+
+        return line_tuples(self.library().source_lines(file) or [])
 
     # ------------------------------------------------------------ writes
     def ingest(self, paths: list[str], progress: Optional[Callable] = None) -> list:
