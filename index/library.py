@@ -136,11 +136,10 @@ class Library:
 
     def bm25(self):
         """The persisted BM25 index (rebuilt in memory from the chunks if a writer has moved on)."""
-        from index.bm25 import load_or_build
+        from index.bm25 import BM25_ROWS_SQL, load_or_build
 
         stamp = self.settings().get("manifest_version", "0")
-        return load_or_build(self.paths.bm25, stamp, lambda: [(r[0], r[1]) for r in
-                                                              self.sql("SELECT id, text FROM chunks ORDER BY file, ord")])
+        return load_or_build(self.paths.bm25, stamp, lambda: [(r[0], r[1]) for r in self.sql(BM25_ROWS_SQL)])
 
     # ------------------------------------------------------------ reports, facts, checks
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

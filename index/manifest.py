@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from index import db
+from index.bm25 import BM25_ROWS_SQL
 from index.config import CHUNKER_VERSION, PARSER_VERSION
 from index.records import Check, CheckSide, Fact, ParsedReport, SourceRef
 
@@ -102,7 +103,8 @@ class Manifest:
         return {r[0]: r[1] for r in self.con.execute("SELECT id, text FROM chunks WHERE file = ?", (file,))}
 
     def chunk_rows(self) -> Iterable[tuple[str, str]]:
-        return ((r[0], r[1]) for r in self.con.execute("SELECT id, text FROM chunks ORDER BY file, ord"))
+        """(id, "section text") of every chunk: the documents of the BM25 index."""
+        return ((r[0], r[1]) for r in self.con.execute(BM25_ROWS_SQL))
 
     def stored_paths(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT stored_path FROM reports WHERE stored_path IS NOT NULL")}

