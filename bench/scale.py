@@ -267,6 +267,15 @@ def run_queries(store, truth, parsed, text_chunks, k, rows, rng, deadline=float(
               for c in r._chunks]
     r._bm25 = bm25.BM25Index([c.id for c in r._chunks], corpus)  # what library.bm25() loads, text chunks only
     bm_s = time.perf_counter() - t
+    pkl = Path(tempfile.mkdtemp()) / "bm25.pkl"
+    t = time.perf_counter()
+    r._bm25.save(pkl)
+    save_s = time.perf_counter() - t
+    t = time.perf_counter()
+    r._bm25 = bm25.BM25Index.load(pkl)  # the reader's warm-up: the persisted index, model included
+    bm_load_s = time.perf_counter() - t
+    pkl_mb = pkl.stat().st_size / 2**20
+    shutil.rmtree(pkl.parent, ignore_errors=True)
     r.embedder = a.library.embedder()
     r.embedder.warm_up()
     r._vectors = a.library.vectors()
@@ -275,9 +284,9 @@ def run_queries(store, truth, parsed, text_chunks, k, rows, rng, deadline=float(
     t = time.perf_counter()
     a.warm_up()
     rows.add("read side: load text chunks from SQLite", f"{len(r._chunks)} chunks in {load_s:.1f} s")
-    rows.add("read side: BM25 build (pre-tokenised)", f"{bm_s:.1f} s")
-    rows.add("read side: jieba rate / real warm-up tokenising at N", f"{tok_rate:.0f} chunks/s / "
-             f"{len(r._chunks) / tok_rate:.0f} s", "rate measured, warm-up extrapolated")
+    rows.add("writer: BM25 index build at N (tokens known) / save", f"{bm_s:.1f} s / {save_s:.1f} s ({pkl_mb:.0f} MB)")
+    rows.add("read side: BM25 warm-up (load the persisted index)", f"{bm_load_s:.1f} s")
+    rows.add("writer: jieba rate (an ingest tokenises only its new chunks)", f"{tok_rate:.0f} chunks/s")
     rows.add("Assistant.warm_up (reports, lexicon)", f"{time.perf_counter() - t:.1f} s")
 
     picks = [truth[rng.randrange(len(truth))] for _ in range(k)]
@@ -297,9 +306,11 @@ def run_queries(store, truth, parsed, text_chunks, k, rows, rng, deadline=float(
         if time.monotonic() > deadline - 60:  # the bound: keep a minute for the text questions and the table
             break
         text = "政策解读和新闻发布会做了哪些工作"
+        r._qcache.clear()  # time the question embedding every time: a repeated question would be cached
         t = time.perf_counter()
         r.search(text, years=[tr["year"]], agencies=[tr["agency"]])
         lat_f.append(time.perf_counter() - t)
+        r._qcache.clear()
         t = time.perf_counter()
         r.search(text)
         lat_all.append(time.perf_counter() - t)

@@ -1,4 +1,4 @@
-"""jieba + rank-bm25 with the domain dictionary; persistence and staleness."""
+"""jieba + bm25s with the domain dictionary; persistence and staleness."""
 from index.bm25 import BM25Index, load_or_build, tokenize
 
 ROWS = [("a", "山东省人社厅 2019 依申请公开 本年新收 总计 159"),
@@ -54,3 +54,23 @@ def test_rebuild_tokenises_only_new_chunks(tmp_path, monkeypatch):
     idx = load_or_build(path, "v2", lambda: ROWS)
     assert seen == [ROWS[3][1]]
     assert idx.search("国家秘密")[0][0] == "d" and idx.search("行政复议结果维持")[0][0] == "b"
+
+
+def test_saved_index_carries_its_model(tmp_path):
+    """A reader loads the bm25s model with the pickle: same scores, no re-indexing."""
+    import bm25s
+
+    idx = BM25Index.build(ROWS, "v1")
+    idx.save(tmp_path / "bm25.pkl")
+    built = bm25s.BM25.index
+    bm25s.BM25.index = lambda *a, **k: (_ for _ in ()).throw(AssertionError("re-indexed on load"))
+    try:
+        back = BM25Index.load(tmp_path / "bm25.pkl")
+    finally:
+        bm25s.BM25.index = built
+    assert back.ids == idx.ids and back.search("行政复议结果维持") == idx.search("行政复议结果维持")
+
+
+def test_a_chunk_without_tokens_keeps_the_numbering():
+    idx = BM25Index.build([("a", "。。。"), ("b", "行政复议结果维持")], "v1")
+    assert [i for i, _ in idx.search("行政复议")] == ["b"]
