@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from index.agency_names import (AgencyName, full_name, is_national, level_of, mentions, parse_agency, reference,
+                                regions_after,
                                 region_of, regions_before, resolve_generic, vertical_office)
 from index.records import Document, Evidence, ReportMeta, Warning
 
@@ -81,11 +82,17 @@ def _find_title(doc: Document) -> Optional[tuple[str, int, int]]:
     return None
 
 
+def _only_regions(written: str) -> bool:
+    """The title names divisions only (浙江省杭州市西湖区), no office."""
+    chain, end = regions_after(written)
+    return bool(chain) and end == len(written)
+
+
 def _title_agency(title: str) -> str:
     t = title
     y = _year_in(t)
     if y:
-        t = t.replace(y[1].replace(" ", ""), "", 1)
+        t = re.sub(rf"{y[0]}\s*年?\s*度?", "", t, count=1)  # 2020年, 2020 年, 2020年度
     t = re.sub(r"年度", "", t) if t.startswith("年度") else t
     t = _REPORT_WORDS.sub("", t)
     return t.strip("：:，,、 ")
@@ -226,6 +233,7 @@ def infer_metadata(doc: Document) -> ReportMeta:
     agency = region = level = None
     year = None
     name: Optional[AgencyName] = None
+    assumed: Optional[Warning] = None
 
     title = _find_title(doc)
     if title:
@@ -248,6 +256,15 @@ def infer_metadata(doc: Document) -> ReportMeta:
         elif vertical is not None:  # 国家税务总局厦门市税务局: a national system's local office
             name, agency = vertical, written
             ev["agency"] = Evidence(agency, "title", raw, line_no)
+        elif written and _only_regions(written) and (gov := parse_agency(written + "人民政府", context)) \
+                and gov.division is not None:
+            # "杭州市西湖区2020年度政府信息公开工作年度报告": a region's own report is its 人民政府's — the usual
+            # convention, not a printed fact, so staff are asked to confirm it
+            name = gov
+            agency = full_name(gov, written + "人民政府", body)
+            ev["agency"] = Evidence(agency, "title", raw, line_no)
+            assumed = Warning("metadata", f"{doc.file}: 标题只写了地区“{written}”，发布机关按惯例推定为“{agency}”，"
+                                          f"请核对", doc.file)
         elif written and is_national(written):
             agency, level, region = written, "国家级", "全国"
             ev["agency"] = Evidence(agency, "title", raw, line_no)
@@ -298,7 +315,7 @@ def infer_metadata(doc: Document) -> ReportMeta:
         ev["region"] = Evidence(region, src.source, src.text, src.line)
         ev["level"] = Evidence(level, src.source, src.text, src.line)
 
-    warnings = [conflict] if conflict else []
+    warnings = [w for w in (conflict, assumed) if w]
     for field, value, what in (("agency", agency, "发布机关"), ("year", year, "报告年度"),
                                ("region", region, "所属地区"), ("level", level, "行政层级")):
         if value is None:

@@ -84,6 +84,17 @@ def test_other_agencies_and_levels(title, agency, region, level, year):
     assert (m.agency, m.region, m.level, m.year) == (agency, region, level, year)
 
 
+@pytest.mark.parametrize("title,agency,region,level", [
+    ("浙江省杭州市西湖区2020年度政府信息公开工作年度报告", "杭州市西湖区人民政府", "浙江省杭州市西湖区", "县级"),
+    ("杭州市2020年政府信息公开工作年度报告", "杭州市人民政府", "浙江省杭州市", "市级"),
+    ("江苏省2020年政府信息公开工作年度报告", "江苏省人民政府", "江苏省", "省级"),
+])
+def test_a_title_naming_only_a_region_is_that_regions_government_flagged_for_review(title, agency, region, level):
+    m = infer_metadata(_doc(title, "一、总体情况", "本年度，我区认真贯彻落实《条例》。"))
+    assert (m.agency, m.region, m.level, m.year) == (agency, region, level, 2020)
+    assert [w.code for w in m.warnings] == ["metadata"] and "按惯例推定" in m.warnings[0].message
+
+
 def test_ambiguous_district_is_resolved_by_the_body_or_left_unknown():
     title = ("鼓楼区人民政府", "2021年政府信息公开工作年度报告", "一、总体情况")
     m = infer_metadata(_doc(*title, "2021年，我区在福州市委、福州市政府的领导下推进政务公开。"))
