@@ -55,3 +55,19 @@ def test_unknown_citation_number_fails():
 def test_years_are_allowed_only_when_known():
     assert verify("2020年68件[1]", [], cited_sources={1: ["68"]}, allowed_years=[2020]).ok
     assert not verify("2031年68件[1]", [], cited_sources={1: ["68"]}, allowed_years=[2020]).ok
+
+
+def test_row_labels_of_a_cited_cell_are_not_figures_to_find():
+    """One-cell-per-line layouts quote only the cell ("0"); the row label's 四 is the template's word."""
+    from assistant.compose import Citations
+    from index.records import Citation
+
+    cites = Citations(sources=None, reports=[])
+    cites.items.append(Citation(n=1, file="r.txt", agency="甲", year=2020, kind="cell", quote="0", line_start=9,
+                                line_end=9, table="依申请公开", row="不予公开-属于四类过程性信息", column="总计", value=0))
+    ok = verify("不予公开·属于四类过程性信息：0件[1]。", [], cited_sources=cites.by_number())
+    assert ok.ok, ok.unverified
+    bad = verify("不予公开·属于四类过程性信息：5件[1]。", [], cited_sources=cites.by_number())
+    assert bad.unverified == ["5"]
+    uncited = verify("属于四类过程性信息：0件。", [], cited_sources=cites.by_number())
+    assert not uncited.ok  # the label supports 四 only when its cell is cited
