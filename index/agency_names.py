@@ -97,6 +97,7 @@ class AgencyName:
     town: Optional[str]  # 乡镇/街道 name between the county and the agency type
     type: str  # canonical agency type (人民政府, 人力资源和社会保障厅 …)
     generic: Optional[str] = None  # bare 省/市/区/县 prefix, to be resolved from the body
+    zone: Optional[str] = None  # 开发区/工业园区/新区 governed by a 管理委员会 of its city or county, not a division
 
 
 def regions_before(text: str, end: int) -> tuple[list[list[Division]], int]:
@@ -160,6 +161,10 @@ def _resolve(chain: list[list[Division]], context: Counter) -> Optional[Division
     return None
 
 
+_ZONE = re.compile(r"[\u4e00-\u9fff]{0,10}(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|开发区|工业园区|产业园区"
+                   r"|园区|新区|保税区|综合保税区|旅游度假区|度假区|风景名胜区|试验区|示范区)")
+
+
 def parse_agency(text: str, context: Counter) -> Optional[AgencyName]:
     """An agency name as written (厦门市人社局, 洪泽区人民政府, 省人力资源社会保障厅) -> AgencyName, or None."""
     ref = reference()
@@ -178,7 +183,7 @@ def parse_agency(text: str, context: Counter) -> Optional[AgencyName]:
     if not chain:
         return None
     rest = head[pos:]
-    town = None
+    town = zone = None
     if rest:
         # a town or street between the county and the agency type: 洪泽区高良涧街道办事处, XX县XX镇人民政府
         if typ == "街道办事处" and re.fullmatch(r"[\u4e00-\u9fff]{1,6}", rest):
@@ -186,12 +191,14 @@ def parse_agency(text: str, context: Counter) -> Optional[AgencyName]:
             typ = "办事处"
         elif re.fullmatch(r"[\u4e00-\u9fff]{1,6}(镇|乡|街道)", rest):
             town = rest
+        elif _ZONE.fullmatch(rest):
+            zone = rest
         else:
             return None  # other words between region and type: not an agency name of this shape
     div = _resolve(chain, context)
     if div is None:
         return None
-    return AgencyName(division=div, town=town, type=typ)
+    return AgencyName(division=div, town=town, type=typ, zone=zone)
 
 
 def full_name(name: AgencyName, written: str, body: str) -> str:
@@ -208,13 +215,16 @@ def full_name(name: AgencyName, written: str, body: str) -> str:
         parent = ref.parent(inner)
         # 北京市朝阳区 / 淮安市洪泽区: a district is named with its city (incl. the four municipalities)
         with_parent = (parent.name if parent and (parent.rank == 2 or parent.name.endswith("市")) else "") + inner.name
-        if inner.name.endswith("区") or with_parent + (name.town or "") + typ in body:
+        if inner.name.endswith("区") or with_parent + (name.town or name.zone or "") + typ in body:
             prefix = with_parent
         else:
             prefix = inner.name
     else:
         prefix = inner.name
-    return prefix + (name.town or "") + typ
+    if name.zone and inner.rank == 2 and (prefix + name.zone) not in written and \
+            (_short_name(inner) or "") + name.zone in written:
+        prefix = _short_name(inner)  # 苏州工业园区: the zone's own name starts with the city's short name
+    return prefix + (name.town or name.zone or "") + typ
 
 
 def level_of(name: AgencyName) -> Optional[str]:
@@ -228,7 +238,7 @@ def level_of(name: AgencyName) -> Optional[str]:
 def region_of(name: AgencyName) -> Optional[str]:
     if name.division is None:
         return None
-    return "".join(d.name for d in reference().chain(name.division)) + (name.town or "")
+    return "".join(d.name for d in reference().chain(name.division)) + (name.town or name.zone or "")
 
 
 def resolve_generic(name: AgencyName, context: Counter) -> Optional[AgencyName]:
@@ -286,7 +296,8 @@ def vertical_office(written: str, context: Counter) -> Optional[AgencyName]:
 
 
 def is_national(written: str) -> bool:
-    return written in reference().national or written.startswith("国家")
+    written = written.removeprefix("中华人民共和国")
+    return written in reference().national or written.startswith(("国家", "国务院"))
 
 
 __all__ = ["infer_metadata"]

@@ -92,7 +92,7 @@ def _title_agency(title: str) -> str:
     t = title
     y = _year_in(t)
     if y:
-        t = re.sub(rf"{y[0]}\s*年?\s*度?", "", t, count=1)  # 2020年, 2020 年, 2020年度
+        t = re.sub(re.escape(y[1]) + r"\s*度?", "", t, count=1)  # 2020年, 2020 年度, 二〇二〇年
     t = re.sub(r"年度", "", t) if t.startswith("年度") else t
     t = _REPORT_WORDS.sub("", t)
     return t.strip("：:，,、 ")
