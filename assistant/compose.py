@@ -321,7 +321,10 @@ def holdings(reports: Iterable[ReportInfo]) -> str:
         by.setdefault(r.agency or r.file, []).append(r.year or 0)
     if not by:
         return "库中还没有任何报告（请先用 ingest 导入）"
-    return "；".join(f"{a}（{'、'.join(str(y) for y in sorted(set(ys)) if y)}年）" for a, ys in by.items())
+    def years(ys: list[int]) -> str:
+        known = "、".join(str(y) for y in sorted(set(ys)) if y)
+        return (known + "年" if known else "") + ("、年度未知" if known and 0 in ys else "" if known else "年度未知")
+    return "；".join(f"{a}（{years(ys)}）" for a, ys in by.items())
 
 
 def refusal(query: Query, reports: list[ReportInfo], reason: str) -> Draft:

@@ -55,7 +55,8 @@ def _prose(doc: Document) -> list[tuple[int, str]]:
 
 
 # ---------------------------------------------------------------- title
-_REPORT_WORDS = re.compile(r"(关于)?(的)?(政府信息公开|政务公开|信息公开)?(工作)?(年度)?(工作)?(报告|年报)$")
+_REPORT_WORDS = re.compile(r"(关于|關於)?(的)?(政府信息公开|政务公开|信息公开|政府資訊公開|政府信息公開|政務公開)?(工作)?(年度)?(工作)?"
+                           r"(报告|年报|報告|年報)$")
 
 
 def _find_title(doc: Document) -> Optional[tuple[str, int, int]]:
@@ -71,7 +72,7 @@ def _find_title(doc: Document) -> Optional[tuple[str, int, int]]:
         seen.append((i, t))
         if len(seen) > 40:  # web pages put navigation before the headline
             break
-        if ("报告" in t or "年报" in t) and ("公开" in t or "年度" in t) and len(t) <= 60 and "。" not in t:
+        if re.search("报告|報告|年报|年報", t) and re.search("公开|公開|年度", t) and len(t) <= 60 and "。" not in t:
             title, first = t, i
             # the agency or the year may be on the line(s) above ("福建省人力资源和社会保障厅" / "2020 年…报告")
             for j, prev in reversed(seen[:-1][-2:]):

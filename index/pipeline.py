@@ -306,6 +306,11 @@ class Ingestor:
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(name, "error", f"解析失败（{type(e).__name__}: {e}），已跳过该文件；"
                                              "请连同文件一起反馈", path=source_path)
+        if not parsed.tables.facts and parsed.meta.agency is None and parsed.meta.year is None:
+            # a README or a letter dropped in with the reports: storing it would list "README.md" as a
+            # holding and feed its text to answers; user corrections (agency/year) make it a report again
+            return FileResult(name, "skipped", "看起来不是政府信息公开工作年度报告（没有找到发布机关、年度和三张统计表），"
+                                               "未导入", path=source_path)
         old = self.manifest.report(name)
         touched.update({parsed.meta.agency or "", (old["agency"] or "") if old else ""})
         try:

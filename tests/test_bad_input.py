@@ -272,6 +272,16 @@ def test_report_without_tables_is_stored_with_a_warning(store, tmp_path):
     assert any(w["code"] == "missing_table" for w in r.warnings)
 
 
+def test_a_file_that_is_not_a_report_is_skipped_and_named(store, tmp_path):
+    """A README dropped in a folder of reports: no agency, no year, no table -> not a holding."""
+    p = tmp_path / "README.md"
+    p.write_text("# Test data\n\nThree PDFs used by the tests; see the licence of each site.\n", encoding="utf-8")
+    before = snapshot(store)
+    r = ingest_one(store, p)
+    assert r.status == "skipped" and "不是政府信息公开工作年度报告" in r.reason, (r.status, r.reason)
+    assert snapshot(store) == before
+
+
 def test_unbalanced_table_is_stored_with_balance_warnings(store, tmp_path):
     text = (SAMPLE / F003).read_text(encoding="utf-8")
     bad = text.replace("一、本年新增政府信息公开申请数量\t\t158\t", "一、本年新增政府信息公开申请数量\t\t148\t", 1)

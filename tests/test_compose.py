@@ -76,3 +76,11 @@ def test_loop_guard_stops_a_repeating_model():
 
     out = "".join(compose.stream_llm(ScriptedBackend(["答案[1]" + "[1]" * 200]), []))
     assert len(out) < 120
+
+
+def test_holdings_say_when_a_year_is_unknown():
+    from assistant.question import ReportInfo
+
+    text = compose.holdings([ReportInfo("a.txt", "甲局", None, None, 2020), ReportInfo("b.txt", "甲局", None, None, None),
+                             ReportInfo("c.pdf", None, None, None, None)])
+    assert text == "甲局（2020年、年度未知）；c.pdf（年度未知）"
