@@ -7,6 +7,7 @@ plugs into query engines and tools; `search()` is the typed entry the assistant 
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -203,14 +204,25 @@ def to_node(p: Passage) -> NodeWithScore:
 _SENT_END = re.compile(r"(?<=[。！？；!?;])")
 
 
+_HEADING = re.compile(r"^(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+[、.．是]|\d{1,2}[、.．](?!\d))"
+                      r"[^。；！？，,]{0,30}[。]?$")
+
+
 def sentences(text: str) -> list[str]:
-    """Sentences of a chunk; hard-wrapped PDF lines are joined first (a newline inside a sentence is not an end)."""
+    """Sentences of a chunk; hard-wrapped PDF lines are joined first (a newline inside a sentence is not an end).
+    A heading that ends in 。 ("（四）政府信息公开平台建设情况。") travels with the sentence after it: quoted
+    alone it names a topic and says nothing about it."""
     t = re.sub(r"\s*\n\s*", "", text)
     out = []
+    carry = ""
     for s in _SENT_END.split(t):
         s = s.strip()
         if len(s) < 4:
             continue
+        if _HEADING.match(s) and len(carry) < 60:  # 4.加强网站建设。（1）推进网站集约管理。then the content
+            carry += s
+            continue
+        s, carry = carry + s, ""
         if len(s) > 160:  # long sentences: windows of clauses, so the quote stays readable and on point
             clauses = re.split(r"(?<=[，,：:])", s)
             buf = ""
@@ -223,6 +235,8 @@ def sentences(text: str) -> list[str]:
                 out.append(buf)
         else:
             out.append(s)
+    if carry:
+        out.append(carry)
     return out
 
 
@@ -245,38 +259,63 @@ def bigrams(text: str) -> set[str]:
     return out - _STOP_BIGRAMS
 
 
-def score_sentence(s: str, terms: list[str], wants_number: bool, grams: Optional[set[str]] = None) -> float:
+_PARTS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议和行政诉讼", "存在的主要问题",
+          "存在的问题", "其他需要报告的事项")
+
+
+def score_sentence(s: str, terms: list[str], wants_number: bool, grams: Optional[set[str]] = None,
+                   weight: Optional[dict[str, float]] = None) -> float:
     """Share of the question's content covered by the sentence: jieba terms, or character bigrams (robust to
-    paraphrase and segmentation: 公众号 / 公众账号), whichever is higher."""
+    paraphrase and segmentation: 公众号 / 公众账号), whichever is higher. `weight` (term or bigram -> 0..1)
+    discounts words most candidate sentences share (政务公开 in a report on 政务公开), so the one that tells
+    them apart (培训) decides."""
     if not terms and not grams:
         return 0.0
+    # weighted: a long common term (政务公开) must not outweigh a short rare one (培训), so length counts to 2
+    w = (lambda x: min(len(x), 2) * weight.get(x, 1.0)) if weight else len
     ns = norm(s)
     plain = re.sub(r"\([^()]{0,12}\)", "", ns)  # "新闻发布(通气)会" also reads as "新闻发布会"
-    total = sum(len(t) for t in terms)
-    score = max(sum(len(t) for t in terms if t in x) for x in (ns, plain)) / total if total else 0.0
+    total = sum(w(t) for t in terms)
+    score = max(sum(w(t) for t in terms if t in x) for x in (ns, plain)) / total if total else 0.0
     if grams:
-        score = max(score, 0.9 * max(len(grams & bigrams(x)) for x in (ns, plain)) / len(grams))
+        gw = sum(w(g) for g in grams)
+        score = max(score, 0.9 * max(sum(w(g) for g in grams & bigrams(x)) for x in (ns, plain)) / gw)
     if wants_number and re.search(r"(\d|[一二三四五六七八九十两])\s*(?:名|个|场|次|件|人|条|项|份|家|期|篇|户)", ns):
         score += 0.15  # a count, not a date
+    if sum(p in ns for p in _PARTS) >= 3:
+        score *= 0.3  # the report's outline ("报告内容包括：总体情况、…"): names every topic, says nothing
     return score
+
+
+def _rarity(units: list[str], candidates: list[str]) -> dict[str, float]:
+    """Per question term or bigram, an IDF over the candidate sentences scaled to 0.2..1: 1 for a word few of
+    them hold, 0.2 for one they nearly all hold."""
+    if len(candidates) < 4:
+        return {}
+    keyed = [norm(c) for c in candidates]
+    top = math.log((len(keyed) + 1) / 0.5)
+    return {u: max(0.2, math.log((len(keyed) + 1) / (sum(u in c for c in keyed) + 0.5)) / top) for u in units}
 
 
 def best_sentences(question: str, passages: list[Passage], drop: Iterable[str] = (), k: int = 2,
                    section_bonus: Iterable[str] = ()) -> list[tuple[Passage, str, float]]:
     """The k sentences that best answer the question, with their passage and a coverage score (0..~1.2)."""
     terms = question_terms(question, drop)
+    terms = [t for t in terms if not any(t != o and t in o for o in terms)]  # 政务 inside 政务公开: count once
     content = norm(question)
     for d in drop:
         content = content.replace(norm(d), " ")
     grams = bigrams(re.sub(r"(19|20)\d{2}年?", " ", content))
     wants_number = bool(re.search(r"多少|几|数量|人数|次数|件数", question))
     bonus_words = [norm(w) for w in section_bonus]
+    split = [(rank, p, sentences(p.chunk.text)) for rank, p in enumerate(passages)]
+    weight = _rarity(terms + sorted(grams), [s for _r, _p, ss in split for s in ss])
     cands = []
-    for rank, p in enumerate(passages):
+    for rank, p, ss in split:
         sect = norm(p.chunk.section or "")
         sect_hit = any(w in sect for w in bonus_words)
-        for s in sentences(p.chunk.text):
-            sc = score_sentence(s, terms, wants_number, grams) + 0.05 / (rank + 1) + (0.2 if sect_hit else 0.0)
+        for s in ss:
+            sc = score_sentence(s, terms, wants_number, grams, weight) + 0.05 / (rank + 1) + (0.2 if sect_hit else 0.0)
             cands.append((p, s, sc))
     cands.sort(key=lambda x: -x[2])
     out: list[tuple[Passage, str, float]] = []

@@ -92,3 +92,38 @@ def test_repeated_questions_reuse_their_embedding(library, built_store):
     second = r.search("政策解读做了哪些工作")
     r.search("新闻发布会开了几场")
     assert len(counting.calls) == 2 and [p.chunk.id for p in first] == [p.chunk.id for p in second]
+
+
+def _passages(path) -> list:
+    """Every text chunk of a real report, in file order, as retrieval results (no ranking involved)."""
+    from index.pipeline import parse_report
+    from index.records import Passage
+
+    chunks = [c for c in parse_report(path).chunks if c.kind == "text"]
+    return [Passage(chunk=c, score=1.0) for c in chunks]
+
+
+def test_a_heading_that_ends_in_a_full_stop_is_quoted_with_what_follows():
+    assert sentences("（四）政府信息公开平台建设情况。\n加强对区政府网站监管。下一句。") == [
+        "（四）政府信息公开平台建设情况。加强对区政府网站监管。", "下一句。"]
+    assert sentences("4.加强网站建设。（1）推进网站集约管理。整合栏目。") == [
+        "4.加强网站建设。（1）推进网站集约管理。整合栏目。"]
+
+
+def test_the_rare_question_word_decides_over_the_common_one():
+    """政务公开 is in many sentences of a 政务公开 report; 培训 in one: that one answers the question."""
+    from pathlib import Path
+
+    ps = _passages(Path(__file__).resolve().parents[1] / "data/real-pdf/hongze_2024.pdf")
+    best = best_sentences("洪泽区2024年政务公开培训情况？", ps, drop=["洪泽区"])
+    assert "培训" in best[0][1], best
+
+
+def test_the_reports_outline_is_not_quoted_as_content():
+    """厦门 2020 opens with '报告内容包括：总体情况、…、存在的问题及改进情况…': it names the topic, says nothing."""
+    from pathlib import Path
+
+    ps = _passages(Path(__file__).resolve().parents[1] / "data/sample/001_0c9ceee508d7cea1.txt")
+    best = best_sentences("厦门市人社局2020年存在哪些问题？", ps, drop=["厦门市人社局"])
+    assert best and all("报告内容包括" not in s for _p, s, _sc in best), best
+    assert "流动较快" in best[0][1]
