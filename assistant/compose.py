@@ -244,6 +244,21 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                 n = len(g.items)
                 total = f"合计{g.formula}{unit}" if n > 1 else f"{fmt(g.value)}{unit}"
                 parts.append(f"{g.key}年：{total}（{n}份报告：{detail}）。")
+        elif q.by == "part":
+            base = q.whole or re.sub(r"（[^（）]*）$", "", label)
+            total = sum(g.value for g in ta.groups if g.value is not None)
+            who = "".join(sorted({f"{i.year}年{i.agency}" for i in items})) if len({i.file for i in items}) == 1 else ""
+            ties = r.get("ties") or [r["winner"]]
+            tie = "并列" if len(ties) > 1 else ""
+            if r["value"] == 0 and op != "rank":
+                parts.append(f"{who}{base}各类均为0{unit}{_win_marks(ta, cites)}。")
+            else:
+                parts.append(f"{who}{base}中，{'、'.join(map(str, ties))}{tie}{word}，{'各' if tie else ''}"
+                             f"{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
+            parts.append("各类：" + "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(
+                cites.marks(i.cells) for i in g.items) for k, g in enumerate(ta.groups) if g.value is not None)
+                + f"（各类合计{fmt(total)}{unit}）。")
+            d.computed.append(total)
         else:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
             ties = r.get("ties") or [r["winner"]]

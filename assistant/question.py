@@ -41,6 +41,7 @@ class Quantity:
     ratio_base: Optional[str] = None
     column_label: Optional[str] = None  # set when the question names a column ("结果维持")
     column_sum: tuple[str, ...] = ()  # a column that is a sum of others (法人或其他组织)
+    parts: tuple[str, ...] = ()  # quantity ids whose sum this is (办理总计: 予以公开 … 其他处理), for 构成 questions
 
     def with_column(self, column: str, alts: Iterable[str] = (), sum_of: Iterable[str] = ()) -> "Quantity":
         return replace(self, columns=(column, *alts), column_label=column, column_sum=tuple(sum_of),
@@ -78,7 +79,8 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
     for q in raw["quantities"]:
         qty = Quantity(id=q["id"], label=q["label"], table=q["table"], rows=tuple(q.get("rows", ())),
                        row_prefix=q.get("row_prefix"), columns=tuple(q.get("columns", ["总计"])),
-                       unit=q.get("unit", "件"), money=bool(q.get("money")), ratio_base=q.get("ratio_base"))
+                       unit=q.get("unit", "件"), money=bool(q.get("money")), ratio_base=q.get("ratio_base"),
+                       parts=tuple(q.get("parts", ())))
         qs[qty.id] = qty
         for p in q["phrases"]:
             phrases.append((norm(p), qty.id, p in _WEAK))
@@ -132,7 +134,8 @@ class Query:
     missing_years: list[int] = field(default_factory=list)  # asked for, not in the library (for those agencies)
     quantities: list[Quantity] = field(default_factory=list)
     operation: Operation = "lookup"
-    by: Optional[str] = None  # "year" | "agency" for argmax/argmin/rank/list
+    by: Optional[str] = None  # "year" | "agency" | "part" (columns or rows of one whole) for argmax/argmin/rank/list
+    whole: Optional[str] = None  # by "part": what the parts make up (本年新收政府信息公开申请, 本年度办理结果)
     metric: str = "value"  # "ratio": argmax/rank compare shares (哪个单位予以公开比例最高), not counts
     text_cue: bool = False  # asks about something the tables do not hold (channels, reasons, names …)
     follow_up: bool = False
@@ -263,10 +266,16 @@ def _has(text: str, words: Iterable[str]) -> bool:
     return any(norm(w) in text for w in words)
 
 
+_HOLDINGS = re.compile(r"(库|系统|资料)(里|中|内)?.{0,6}(哪些|几份|多少份|什么)(报告|年报|单位|机关|年份|年度)|收录了"
+                       r"|有哪些(报告|年报)|哪些单位的(报告|年报)")
+
+
+_BY_COLUMN = re.compile(r"哪类|哪一类|哪种|哪一种|什么类型|哪个类型|哪类型|各类|构成|结构|分布|申请主体|申请人类型|哪些类型")
+
+
 def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[str]]:
     ops = lex.ops
-    if re.search(r"(库|系统|资料)(里|中|内)?.{0,6}(哪些|几份|多少份|什么)(报告|单位|机关|年份|年度)|收录了|有哪些报告|哪些单位的报告", text) \
-            and not q.quantities:
+    if _HOLDINGS.search(text) and not q.quantities:
         return "holdings", None
     if _has(text, ops["brief"]):
         return "brief", None
@@ -320,12 +329,13 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
         quantities = [lex.quantities[money[x.id]] if x.id in money else x for x in quantities]
     if not quantities and "申请" in rest and (any(
             norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"])
-            or re.search(r"多少|几|最多|最少|增|减|比|合计|排名|趋势", rest)):
+            or re.search(r"多少|几|最多|最少|增|减|比|合计|排名|趋势", rest) or _BY_COLUMN.search(rest)):
         quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件", "多收了多少申请": 新收 by default
     q.quantities = apply_columns(quantities, rest, lex)
     q.text_cue = _has(text, lex.text_cues)
     prev = _previous(history, library, reports, lex)
-    if prev is not None and (_FOLLOW.search(text) or (not q.quantities and not q.agencies and len(text) <= 14)):
+    if prev is not None and not _HOLDINGS.search(text) and (
+            _FOLLOW.search(text) or (not q.quantities and not q.agencies and len(text) <= 14)):
         q.follow_up = True
         if not q.agencies and not q.unknown_agencies:
             q.agencies, q.agency_mentions = list(prev.agencies), list(prev.agency_mentions)
@@ -340,6 +350,17 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
                 base = base.replace(m, "")
             q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
     q.operation, q.by = detect_operation(text, q, lex)
+    if _BY_COLUMN.search(text) and len(q.quantities) == 1 and not q.quantities[0].column_label:
+        base = q.quantities[0]
+        cols = [c for c in lex.columns if c["table"] == base.table and c["table"] != "主动公开" and not c.get("sum")]
+        if base.parts:  # "办理结果构成": the rows that make up the total
+            q.quantities = [lex.quantities[x] for x in base.parts]
+        elif cols:  # "哪类申请人最多", "复议结果各类分别多少": one quantity per column of the row
+            q.quantities = [base.with_column(c["column"], c.get("alt", ())) for c in cols]
+        if base.parts or cols:
+            q.by, q.whole = "part", re.sub(r"总计$", "", base.label)
+            if q.operation not in ("argmax", "argmin", "rank"):
+                q.operation = "rank"
     if q.operation in ("argmax", "argmin", "rank") and q.quantities and re.search(r"比例|占比|比重|公开率|百分比", text):
         q.metric = "ratio"
     if q.follow_up and prev is not None and q.operation in ("lookup", "compare") and prev.operation not in ("lookup", "compare", "brief", "text"):

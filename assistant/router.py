@@ -26,7 +26,7 @@ def route(query: Query) -> Route:
     if query.quantities:
         ops = {"lookup": "查数", "compare": "对比", "argmax": "求最多", "argmin": "求最少", "sum": "合计",
                "diff": "求增减", "ratio": "求占比", "rank": "排名", "trend": "趋势", "list": "列出单位"}
-        return Route("table", f"统计表项“{query.quantities[0].display}”，操作：{ops.get(query.operation, query.operation)}")
+        return Route("table", f"统计表项“{query.whole or query.quantities[0].display}”，操作：{ops.get(query.operation, query.operation)}")
     return Route("text", "问题不对应统计表中的项目，检索报告原文")
 
 

@@ -253,10 +253,10 @@ def run(query: Query, library) -> TableAnswer:
 
 
 def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
-    items = [i for i in ta.items if i.quantity == q]
+    items = ta.items if by == "part" else [i for i in ta.items if i.quantity == q]
     groups: dict[Any, list[Item]] = defaultdict(list)
     for i in items:
-        groups[i.year if by == "year" else i.agency].append(i)
+        groups[(i.quantity.column_label or i.quantity.display) if by == "part" else i.year if by == "year" else i.agency].append(i)
     out = []
     for k, its in groups.items():
         vals = [i.value for i in its if i.value is not None]
@@ -295,6 +295,10 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         if len(set(counts.values())) > 1 or (not ta.query.agencies and any(c > 1 for c in counts.values())):
             ta.notes.append("注意：库中各年份的报告数量不同（" + "，".join(f"{y}年{n}份" for y, n in sorted(counts.items()))
                             + "），按年合计的比较受收录范围影响，不代表全部机关的真实变化。")
+    elif by == "part":
+        reports = sorted({(i.agency or i.file, i.year) for i in items}, key=lambda x: (x[1] or 0, x[0]))
+        if len(reports) > 1:
+            ta.notes.append("注意：各类数值为" + "、".join(f"{y}年{a}" for a, y in reports) + "的合计。")
     else:
         years = sorted({i.year for i in items if i.year})
         if len(years) > 1:

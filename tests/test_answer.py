@@ -250,3 +250,24 @@ def test_openai_backend_end_to_end_against_llama_cpp_server(built_store, monkeyp
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_holdings_question_is_not_taken_for_a_follow_up(assistant):
+    ans = assistant.ask("现在库中都有哪些年报？", history=["江苏省人社厅2019年自然人申请多少件？"])
+    assert not ans.refused and "5份报告" in ans.text
+
+
+def test_which_kind_of_applicant_compares_the_columns_of_one_row(assistant):
+    ans = assistant.ask("福建省人社厅2020年收到的申请哪类申请人最多？")  # 63 3 0 0 0 2 68
+    assert not ans.refused and ans.route.kind == "table", ans.text
+    assert "自然人最多，63件" in ans.text and "各类合计68件" in ans.text
+    assert {c.column for c in ans.citations} >= {"自然人", "商业企业", "其他"}
+    assert all(c.row == "本年新收" for c in ans.citations)
+    assert not ans.unverified_numbers
+
+
+def test_outcome_mix_breaks_the_total_into_its_rows(assistant):
+    ans = assistant.ask("福建省人社厅2020年办理结果构成")  # 予以公开 39, 部分公开 24 … of 69
+    assert "本年度办理结果中，予以公开最多，39件" in ans.text, ans.text
+    assert "部分公开 24件" in ans.text and "各类合计69件" in ans.text
+    assert not ans.unverified_numbers

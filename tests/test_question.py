@@ -129,3 +129,16 @@ def test_lexicon_is_one_data_file_with_unique_ids():
     lex = load_lexicon()
     assert len(lex.quantities) >= 30
     assert all(q.table in ("依申请公开", "复议诉讼", "主动公开") for q in lex.quantities.values())
+
+
+@pytest.mark.parametrize("q,ids", [
+    ("福建省人社厅2019年申请人构成", ["新收申请·自然人", "新收申请·商业企业", "新收申请·科研机构", "新收申请·社会公益组织",
+                               "新收申请·法律服务机构", "新收申请·其他"]),
+    ("福建省人社厅2019年办理结果构成", ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]),
+    ("福建省人社厅2019年行政复议结果哪种最多", ["行政复议·结果维持", "行政复议·结果纠正", "行政复议·其他结果",
+                                    "行政复议·尚未审结"]),
+])
+def test_which_kind_questions_compare_the_parts_of_one_whole(q, ids, reports):
+    got = u(q, reports)
+    assert [x.id for x in got.quantities] == ids
+    assert got.by == "part" and got.operation in ("rank", "argmax") and got.whole
