@@ -117,6 +117,13 @@ class Assistant:
             draft = self._brief(q, cites, timings)
         else:
             draft, rt = self._draft(q, rt, cites, timings)
+        if q.year_phrase and q.years and not draft.refused and not re.search(r"(19|20)\d{2}", question):
+            # 去年/近两年 are read against the newest report held (for the named agency): say which years
+            whose = "、".join(q.agencies) if q.agencies else "库中"
+            note = (f"（问题中的“{q.year_phrase}”按{whose}最新报告的年度理解为"
+                    f"{'、'.join(f'{y}年' for y in sorted(q.years))}。）")
+            draft.notes.append(note)
+            draft.text += note
         text = draft.text
         used_llm = "none"
         # a table figure next to prose about something else (网络申请 vs 新收总计): a small model merges them

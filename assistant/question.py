@@ -182,9 +182,10 @@ def parse_years(text: str, library_years: list[int]) -> tuple[list[int], Optiona
             n = _CN_COUNT[m.group(1)]
             years.extend(range(newest - n + 1, newest + 1))
             phrase = m.group(0)
-        if re.search(r"去年|上一年度?(?!项目)|最近一年|最新一年|最新的?报告|最近的?报告|今年", t) and not years:
+        last = re.search(r"去年|上一年度?(?!项目)|最近一年|最新一年|最新的?报告|最近的?报告|今年", t)
+        if last and not years:
             years.append(newest)
-            phrase = "去年"
+            phrase = last.group(0)
         if "前年" in t and not years:
             years.append(newest - 1)
             phrase = "前年"

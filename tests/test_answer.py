@@ -271,3 +271,9 @@ def test_outcome_mix_breaks_the_total_into_its_rows(assistant):
     assert "本年度办理结果中，予以公开最多，39件" in ans.text, ans.text
     assert "部分公开 24件" in ans.text and "各类合计69件" in ans.text
     assert not ans.unverified_numbers
+
+
+def test_relative_years_say_how_they_were_read(assistant):
+    ans = assistant.ask("福建省人社厅去年新收申请多少？")  # the newest 福建 report is 2020's
+    assert "68" in ans.text and "“去年”按福建省人力资源和社会保障厅最新报告的年度理解为2020年" in ans.text
+    assert not ans.unverified_numbers
