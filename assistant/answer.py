@@ -281,6 +281,8 @@ class Assistant:
         problems = []
         if not out or "没有相关信息" in out:
             problems.append("模型未给出答案")
+        elif _echoes(out, q.question):
+            problems.append("模型只复述了问题，没有回答")
         out = re.sub(r"。((?:\[\d+\])+)。", r"\1。", out)
         if draft.evidence and not draft.key_numbers and not re.search(r"\[\d+\]", out):
             # a text answer restating its quotes without markers: it is checked against, and shown with, them
@@ -368,6 +370,17 @@ class Assistant:
             except Exception:
                 break
         return out[:5]
+
+
+def _echoes(reply: str, question: str) -> bool:
+    """The reply says nothing the question did not ("洪泽区2024年政务公开培训情况[1]。"): at most two character
+    pairs and no number that the question lacks."""
+    core = re.sub(r"\[\d+\]|[^\w\u4e00-\u9fff]", "", reply)
+    asked = re.sub(r"[^\w\u4e00-\u9fff]", "", question)
+    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
+    if not pairs or len(core) > len(asked) + 12 or set(re.findall(r"\d+", core)) - set(re.findall(r"\d+", asked)):
+        return False  # longer, or it brings a number the question did not have: an answer
+    return len(pairs - {asked[i:i + 2] for i in range(len(asked) - 1)}) <= 2
 
 
 def _contains(text: str, key: str) -> bool:

@@ -146,6 +146,24 @@ def test_llm_that_drops_the_key_number_falls_back(assistant):
     assert "68" in ans.text and any(c["rule"] == "llm_fallback" for c in ans.checks)
 
 
+def test_llm_that_only_repeats_the_question_falls_back_to_the_quotes(assistant):
+    """Measured with the bundled 0.5B model: '洪泽区2024年政务公开培训情况[1]。' — no answer at all."""
+    q = "江苏省人社厅的常年法律顾问单位是哪家律师事务所？"
+    assistant.backend = ScriptedBackend(["江苏省人社厅的常年法律顾问单位[1]。"])
+    try:
+        ans = assistant.ask(q)
+    finally:
+        assistant.backend = None
+    fb = next(c for c in ans.checks if c["rule"] == "llm_fallback")
+    assert "复述了问题" in fb["message"] and "博士达" in ans.text
+    assistant.backend = ScriptedBackend(["江苏省人社厅的常年法律顾问是江苏博士达律师事务所[1]。"])
+    try:
+        ans = assistant.ask(q)
+    finally:
+        assistant.backend = None
+    assert any(c["rule"] == "llm_phrased" for c in ans.checks), ans.checks
+
+
 def test_qa_log_and_cli(store_copy):
     from index import db
 
