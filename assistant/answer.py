@@ -177,11 +177,16 @@ class Assistant:
             if td is not None:
                 if no_fact:  # say the table has no such cell before quoting the prose (never a silent swap)
                     labels = "、".join(x.display for x in q.quantities)
-                    td.text = f"库中相应报告的统计表里没有“{labels}”的数值（可能是报告所用模板没有这一栏）。原文相关内容：" + td.text
+                    why = "；".join(table_tool.template_gaps(q, self.library)) or "可能是报告所用模板没有这一栏"
+                    td.text = f"库中相应报告的统计表里没有“{labels}”的数值（{why}）。原文相关内容：" + td.text
                 parts.append(td)
         if not parts:
             reason = "no_fact" if q.quantities and q.agencies and q.years else "weak"
-            return compose.refusal(q, self.reports(), reason), Route("refuse", "没有匹配的事实，原文证据也不足")
+            draft = compose.refusal(q, self.reports(), reason)
+            gaps = table_tool.template_gaps(q, self.library) if reason == "no_fact" else []
+            if gaps:  # the template has no such row: a fact about the report, not a weakness of the search
+                draft.text = draft.text.replace("这一项的数值。", f"这一项的数值（{'；'.join(gaps)}）。", 1)
+            return draft, Route("refuse", "没有匹配的事实，原文证据也不足")
         gaps = []
         if q.unknown_agencies:
             gaps.append(f"库中没有{'、'.join(q.unknown_agencies)}的报告，未作回答。")

@@ -377,3 +377,26 @@ def _as_shares(ta: TableAnswer, quantities: list[Quantity]) -> Quantity:
         ta.computed += [p, i.value, d.value]
     ta.items = out
     return share
+
+
+def template_gaps(query: Query, library) -> list[str]:
+    """Why a named report has no value: its template has no such row (the 2021 revision dropped 政府集中采购 and
+    其他对外管理服务事项), said as a fact instead of a guess."""
+    from index.tables.labels import row_specs
+
+    if not query.agencies or not query.years:
+        return []
+    marks = ",".join("?" * len(query.agencies))
+    ymarks = ",".join("?" * len(query.years))
+    rows = library.sql(f"SELECT agency, year, template FROM reports WHERE agency IN ({marks}) AND year IN ({ymarks}) "
+                       "ORDER BY year, agency", (*query.agencies, *query.years))
+    out = []
+    for r in rows:
+        d = _as_dict(r, ["agency", "year", "template"])
+        if not d.get("template"):
+            continue
+        lacking = [q.display for q in query.quantities
+                   if q.rows and not any(row in {s.name for s in row_specs(q.table, d["template"])} for row in q.rows)]
+        if lacking:
+            out.append(f"{d['agency']}{d['year']}年的报告采用{d['template']}年版模板，该模板没有“{'、'.join(lacking)}”一栏")
+    return out

@@ -295,3 +295,9 @@ def test_relative_years_say_how_they_were_read(assistant):
     ans = assistant.ask("福建省人社厅去年新收申请多少？")  # the newest 福建 report is 2020's
     assert "68" in ans.text and "“去年”按福建省人力资源和社会保障厅最新报告的年度理解为2020年" in ans.text
     assert not ans.unverified_numbers
+
+
+def test_a_row_the_2021_template_dropped_is_refused_with_that_reason(pdf_assistant):
+    ans = pdf_assistant.ask("淮安市洪泽区人民政府2024年政府集中采购金额是多少？")
+    assert ans.refused, ans.text
+    assert "采用2021年版模板，该模板没有“政府集中采购总金额”一栏" in ans.text
