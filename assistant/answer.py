@@ -23,6 +23,7 @@ from assistant.verify import verify
 from index.config import StorePaths, store_dir as default_store
 from index.records import Answer, Route
 
+_COUNT = re.compile(r"(\d|[一二三四五六七八九十两百千万])\s*(?:余|多)?\s*(?:名|个|场|次|件|人|条|项|份|家|期|篇|户|万|余|%)")
 MIN_EVIDENCE = 0.34  # share of the question's content words a quoted sentence must cover (else: weak → refuse)
 _BRIEF_QUANTITIES = ["新收申请", "予以公开", "办理总计", "行政复议", "行政诉讼"]
 
@@ -229,6 +230,9 @@ class Assistant:
             nums.append(n)
             pieces.append((c, quote, n))
         text = "；".join(f"{c.year}年{c.agency}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
+        if re.search(r"多少|几[个场次件名人条项份家期篇户]", q.text) and not _COUNT.search(pieces[0][1]):
+            # asked for a count, and the closest sentence gives none: say so rather than let a quote pass as one
+            text = "报告原文最相关的内容没有写明具体数字：" + text
         return Draft(text=text, evidence=nums)
 
     def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:

@@ -301,3 +301,11 @@ def test_a_row_the_2021_template_dropped_is_refused_with_that_reason(pdf_assista
     ans = pdf_assistant.ask("淮安市洪泽区人民政府2024年政府集中采购金额是多少？")
     assert ans.refused, ans.text
     assert "采用2021年版模板，该模板没有“政府集中采购总金额”一栏" in ans.text
+
+
+def test_a_count_the_report_does_not_give_is_said_not_implied(assistant):
+    """山东 2019 mentions 新闻发布会 but never how many: the quote must be about them and the answer must say so
+    (was: '举办…培训班 1 期' quoted first — its count and the shared 举办 outscored the topic)."""
+    ans = assistant.ask("山东省人社厅2019年举办了几场新闻发布会？")
+    assert not ans.refused and ans.text.startswith("报告原文最相关的内容没有写明具体数字")
+    assert "新闻发布会" in ans.citations[0].quote
