@@ -33,6 +33,9 @@ def load_prompt(name: str, **values) -> str:
 
 
 # ---------------------------------------------------------------- the report files, for exact quotes
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
+
+
 def squash(text: str) -> str:
     """Whitespace-normalised form used for quotes: runs of whitespace become one space."""
     return re.sub(r"\s+", " ", text or "").strip()
@@ -131,7 +134,10 @@ class SourceFiles:
         text = "\n".join(lines[i][0] for i in range(i0, i1 + 1))
         pat = r"\s*".join(re.escape(c) for c in key)
         m = re.search(pat, text)
-        return squash(m.group(0)) if m else key
+        if not m:
+            return key
+        # a line break inside Chinese text is the page's wrap, not a space the author wrote ("政\n府信息")
+        return squash(re.sub(rf"(?<=[{_CJK}])[ \t\u3000]*\n\s*(?=[{_CJK}])", "", m.group(0)))
 
 
 # ---------------------------------------------------------------- numbered citations

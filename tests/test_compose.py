@@ -84,3 +84,9 @@ def test_holdings_say_when_a_year_is_unknown():
     text = compose.holdings([ReportInfo("a.txt", "甲局", None, None, 2020), ReportInfo("b.txt", "甲局", None, None, None),
                              ReportInfo("c.pdf", None, None, None, None)])
     assert text == "甲局（2020年、年度未知）；c.pdf（年度未知）"
+
+
+def test_a_quote_does_not_keep_the_pages_line_wrap_inside_chinese_text():
+    lines = [("2024 年，市政府网站主动公开各类政", 15, 1), ("府信息 5500 余条。", 16, 1)]
+    quote = SourceFiles._exact(lines, 0, 1, "2024年，市政府网站主动公开各类政府信息5500余条。")
+    assert quote == "2024 年，市政府网站主动公开各类政府信息 5500 余条。"
