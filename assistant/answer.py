@@ -223,10 +223,10 @@ class Assistant:
             c = p.chunk
             loc = self.sources.locate(c.file, sent, near=(c.page, c.line_start))
             if loc:
-                ls, le, page, quote = loc
+                ls, le, page, quote, page_end = loc
             else:  # chunk text differs from the file (e.g. a generated header): cite the chunk's span
-                ls, le, page, quote = c.line_start, c.line_end, c.page, compose.squash(sent)
-            n = cites.passage(c.file, quote, ls, le, page, c.section)
+                ls, le, page, quote, page_end = c.line_start, c.line_end, c.page, compose.squash(sent), c.page_end
+            n = cites.passage(c.file, quote, ls, le, page, c.section, page_end)
             nums.append(n)
             pieces.append((c, quote, n))
         text = "；".join(f"{c.year}年{c.agency}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
@@ -348,7 +348,7 @@ class Assistant:
                     if m:
                         loc = self.sources.locate(f, m.group(2), near=(None, int(m.group(1))))
                         if loc:
-                            n = cites.passage(f, loc[3], loc[0], loc[1], loc[2])
+                            n = cites.passage(f, loc[3], loc[0], loc[1], loc[2], page_end=loc[4])
                     mark = f"[{n}]" if n else ""
                     out.append(f"注意：该报告正文写“{m.group(2) if m else ch.left.label}”{mark}，与表格数值"
                                f"{table_tool.fmt(ch.right.value)}不一致，两处都是报告原文，请以原件核对。")

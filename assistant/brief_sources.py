@@ -73,6 +73,7 @@ class Quote:
     line_end: int
     page: Optional[int] = None
     section: Optional[str] = None
+    page_end: Optional[int] = None
 
 
 def source_lines(library, file: str) -> list[tuple[int, Optional[int], str]]:
@@ -157,7 +158,8 @@ def sentences(lines: list[tuple[int, Optional[int], str]], spans: list[tuple[int
             if len(txt) < 6:
                 continue
             i0, i1 = owners[start], owners[end]
-            out.append(Quote(file, agency, year, txt, lines[i0][0], lines[i1][0], lines[i0][1], section))
+            out.append(Quote(file, agency, year, txt, lines[i0][0], lines[i1][0], lines[i0][1], section,
+                             lines[i1][1] if lines[i1][1] != lines[i0][1] else None))
     return out
 
 
@@ -231,20 +233,18 @@ class SourceBook:
             self._by_key[key] = n
             self.citations.append(Citation(n=n, file=q.file, agency=q.agency, year=q.year, kind="passage",
                                            quote=q.text, line_start=q.line_start, line_end=q.line_end,
-                                           page=q.page, section=q.section))
+                                           page=q.page, section=q.section, page_end=q.page_end))
         return n
 
 
 def source_label(c: Citation) -> str:
     """《<agency><year>年政府信息公开工作年度报告》, then table/row/columns or the line span."""
-    where = f"第{c.page}页" if c.page else ""
-    lines = f"第{c.line_start}行" if c.line_end in (None, c.line_start) else f"第{c.line_start}–{c.line_end}行"
     if c.kind == "cell":
         loc = f"{c.table}表 · {c.row} · {c.column}"
         if c.line_start:
-            loc += f"（{where}{lines}）"
+            loc += f"（{c.where}）"
         return f"{report_title(c.agency, c.year)} {loc} [{c.file}]"
-    return f"{report_title(c.agency, c.year)} {where}{lines}：“{c.quote}” [{c.file}]"
+    return f"{report_title(c.agency, c.year)} {c.where}：“{c.quote}” [{c.file}]"
 
 
 _FACT_SQL = ("SELECT f.file, r.agency, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, f.unit, f.printed, "

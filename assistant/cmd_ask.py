@@ -49,10 +49,8 @@ def command(question, store, as_json, llm, batch):
     if ans.citations:
         click.echo("\n出处：")
         for c in ans.citations:
-            where = f"第{c.page}页 " if c.page else ""
             cell = f" 〔{c.table}·{c.row}·{c.column}〕" if c.kind == "cell" else ""
-            lines = f"{c.line_start}" + (f"-{c.line_end}" if c.line_end != c.line_start else "")
-            click.echo(f"[{c.n}] {c.file} {c.agency or ''} {c.year or ''}年 {where}行{lines}{cell}：{c.quote[:120]}")
+            click.echo(f"[{c.n}] {c.file} {c.agency or ''} {c.year or ''}年 {c.where}{cell}：{c.quote[:120]}")
     for ch in ans.checks:
         if ch.get("status") != "pass":
             click.echo(f"⚠ {ch.get('message')}")

@@ -36,6 +36,9 @@ def load_prompt(name: str, **values) -> str:
 _CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
 
 
+_HEAD_LINE = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、.．])[^。；！？]{0,30}$")
+
+
 def squash(text: str) -> str:
     """Whitespace-normalised form used for quotes: runs of whitespace become one space."""
     return re.sub(r"\s+", " ", text or "").strip()
@@ -111,7 +114,7 @@ class SourceFiles:
         return self._index[file]
 
     def locate(self, file: str, snippet: str, near: Optional[tuple[Optional[int], int]] = None):
-        """(line_start, line_end, page, quote) of `snippet` in the file, or None. `near`: (page, line) hint."""
+        """(line_start, line_end, page, quote, page_end) of `snippet` in the file, or None. `near`: (page, line)."""
         flat, owner = self._build(file)
         key = re.sub(r"\s+", "", snippet)
         if not key:
@@ -126,7 +129,7 @@ class SourceFiles:
         a = hits[0]
         i0, i1 = owner[a], owner[a + len(key) - 1]
         quote = self._exact(lines, i0, i1, key)
-        return lines[i0][1], lines[i1][1], lines[i0][2], quote
+        return lines[i0][1], lines[i1][1], lines[i0][2], quote, lines[i1][2]
 
     @staticmethod
     def _exact(lines, i0: int, i1: int, key: str) -> str:
@@ -136,8 +139,16 @@ class SourceFiles:
         m = re.search(pat, text)
         if not m:
             return key
-        # a line break inside Chinese text is the page's wrap, not a space the author wrote ("政\n府信息")
-        return squash(re.sub(rf"(?<=[{_CJK}])[ \t\u3000]*\n\s*(?=[{_CJK}])", "", m.group(0)))
+        # a line break inside Chinese text is the page's wrap, not a space the author wrote ("政\n府信息"); after a
+        # heading line ("五、存在的主要问题及改进情况") it stays a break
+        parts = m.group(0).split("\n")
+        out = parts[0]
+        for nxt in parts[1:]:
+            last = out.rsplit("\n", 1)[-1]
+            wrap = re.search(rf"[{_CJK}][ \t\u3000]*$", out) and re.match(rf"\s*[{_CJK}]", nxt) \
+                and not _HEAD_LINE.match(last.strip())
+            out = out.rstrip() + nxt.lstrip() if wrap else out + "\n" + nxt
+        return squash(out)
 
 
 # ---------------------------------------------------------------- numbered citations
@@ -164,7 +175,7 @@ class Citations:
         return n
 
     def passage(self, file: str, quote: str, line_start: int, line_end: int, page: Optional[int] = None,
-                section: Optional[str] = None) -> int:
+                section: Optional[str] = None, page_end: Optional[int] = None) -> int:
         key = ("passage", file, line_start, quote)
         if key in self._keys:
             return self._keys[key]
@@ -172,7 +183,7 @@ class Citations:
         n = len(self.items) + 1
         self.items.append(Citation(n=n, file=file, agency=r.agency if r else None, year=r.year if r else None,
                                    kind="passage", quote=quote, line_start=line_start, line_end=line_end, page=page,
-                                   section=section or None))
+                                   section=section or None, page_end=page_end if page_end != page else None))
         self._keys[key] = n
         return n
 

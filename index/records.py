@@ -262,9 +262,25 @@ class Citation:
     row: Optional[str] = None
     column: Optional[str] = None
     value: Optional[float] = None
+    page_end: Optional[int] = None  # a PDF quote that runs onto the next page
+
+    @property
+    def where(self) -> str:
+        return span_label(self.line_start, self.line_end, self.page, self.page_end)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None or k in ("n", "file", "kind", "quote")}
+
+
+def span_label(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None,
+               page_end: Optional[int] = None) -> str:
+    """第5页第33行 / 第5页第33–35行 / 第5页第33行至第6页第1行 / 第33–35行: how staff cite a place in a report."""
+    if not line_start:
+        return f"第{page}页" if page else ""
+    if page and page_end and page_end != page:
+        return f"第{page}页第{line_start}行至第{page_end}页第{line_end}行"
+    lines = f"第{line_start}行" if not line_end or line_end == line_start else f"第{line_start}–{line_end}行"
+    return f"第{page}页{lines}" if page else lines
 
 
 @dataclass

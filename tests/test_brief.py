@@ -259,6 +259,10 @@ def test_2021_template_pdfs_brief_with_page_lines_and_template_columns(tmp_path)
     assert "规范性文件本年制发件数" in text and "本年处理决定数量" in text
     assert "21→95" in text  # 本年新收 2023 → 2024
     assert any(c.page for c in b.sources) and "第4页" in "\n".join(b.source_labels())
+    # a quote that runs onto the next page names both pages, never a backwards span like 第5页第33–1行
+    for label in b.source_labels():
+        for a, z in re.findall(r"第(\d+)–(\d+)行", label):
+            assert int(a) <= int(z), label
     assert any(f.status == "fail" for f in b.findings)  # hongze_2023 prints an unbalanced 复议 row
     assert b.verify().ok
 

@@ -28,7 +28,7 @@ def _flat(s):
 def test_locate_maps_a_sentence_to_its_exact_line_span(library):
     src = SourceFiles(library)
     # 002 is a PDF extraction: this sentence is hard-wrapped over two lines
-    ls, le, page, quote = src.locate("002_6b472aee8860b578.txt", "开发“人社福精灵智能机器人”互动问答系统，通过语音")
+    ls, le, page, quote, _page_end = src.locate("002_6b472aee8860b578.txt", "开发“人社福精灵智能机器人”互动问答系统，通过语音")
     lines = [t for t, n, p in src.lines("002_6b472aee8860b578.txt") if ls <= n <= le]
     assert le >= ls and _flat(quote) in _flat("".join(lines))
     assert quote == squash(quote)
@@ -90,3 +90,18 @@ def test_a_quote_does_not_keep_the_pages_line_wrap_inside_chinese_text():
     lines = [("2024 年，市政府网站主动公开各类政", 15, 1), ("府信息 5500 余条。", 16, 1)]
     quote = SourceFiles._exact(lines, 0, 1, "2024年，市政府网站主动公开各类政府信息5500余条。")
     assert quote == "2024 年，市政府网站主动公开各类政府信息 5500 余条。"
+
+
+def test_a_heading_line_stays_apart_from_the_sentence_after_it():
+    lines = [("五、存在的主要问题及改进情况", 32, 5), ("对照上级新要求，还有一些需要加强和改进的", 33, 5), ("地方。", 1, 6)]
+    quote = SourceFiles._exact(lines, 0, 2, "五、存在的主要问题及改进情况对照上级新要求，还有一些需要加强和改进的地方。")
+    assert quote == "五、存在的主要问题及改进情况 对照上级新要求，还有一些需要加强和改进的地方。"
+
+
+def test_a_place_in_a_report_is_named_as_staff_cite_it():
+    from index.records import span_label
+
+    assert span_label(33, 33, 5) == "第5页第33行"
+    assert span_label(33, 35, 5) == "第5页第33–35行"
+    assert span_label(33, 1, 5, 6) == "第5页第33行至第6页第1行"  # was '第5页第33–1行'
+    assert span_label(120, 122) == "第120–122行"

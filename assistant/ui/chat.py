@@ -50,7 +50,7 @@ def plain_answer(t: dict) -> str:
             lines.append(f"[{c['n']}] " + render.citation_text(
                 c.get("agency"), c.get("year"), c["file"], c.get("section"), c.get("line_start"), c.get("line_end"),
                 c.get("page"), c.get("quote") if c.get("kind") != "cell" else "", c.get("table"), c.get("row"),
-                c.get("column")))
+                c.get("column"), c.get("page_end")))
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@ import html
 import re
 from typing import Iterable, Optional
 
+from index.records import span_label
+
 _WS = re.compile(r"\s+")
 _CITE = re.compile(r"\[(\d{1,2})\]")
 
@@ -42,15 +44,13 @@ def split_section(section: Optional[str]) -> tuple[str, str]:
     return parts[0], " > ".join(parts[1:])
 
 
-def where(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None) -> str:
-    lines = ""
-    if line_start:
-        lines = f"第{line_start}行" if not line_end or line_end == line_start else f"第{line_start}–{line_end}行"
-    return f"第{page}页{lines}" if page else lines
+def where(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None,
+          page_end: Optional[int] = None) -> str:
+    return span_label(line_start, line_end, page, page_end)
 
 
 def citation_text(agency, year, file, section, line_start, line_end=None, page=None, quote="",
-                  table=None, row=None, column=None) -> str:
+                  table=None, row=None, column=None, page_end=None) -> str:
     """The reference staff paste into documents."""
     part, sub = split_section(section)
     bits = [report_title(agency, year, file)]
@@ -60,7 +60,7 @@ def citation_text(agency, year, file, section, line_start, line_end=None, page=N
         bits.append(part)
     if sub:
         bits.append(sub)
-    loc = where(line_start, line_end, page)
+    loc = where(line_start, line_end, page, page_end)
     if loc:
         bits.append(loc)
     q = _WS.sub(" ", quote or "").strip()
@@ -88,7 +88,7 @@ def citation_choice(c: dict) -> str:
         what = f"{c.get('table')}：{c.get('row')}／{c.get('column')} = {fmt_value(c.get('value'))}"
     else:
         what = split_section(c.get("section"))[0] or "正文"
-    return f"[{c['n']}] {who} · {what} · {where(c.get('line_start'), c.get('line_end'), c.get('page'))}"
+    return f"[{c['n']}] {who} · {what} · {where(c.get('line_start'), c.get('line_end'), c.get('page'), c.get('page_end'))}"
 
 
 def _highlight(text: str, needle: str) -> str:
@@ -159,7 +159,7 @@ def table_panel(c: dict, facts: list[dict]) -> str:
     out.append("</tbody></table></div>")
     # the line the value was read from goes first: the table can be taller than the panel
     src = c.get("quote") or ""
-    quote = (f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page")))}）：</p>'
+    quote = (f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end")))}）：</p>'
              f'<blockquote class="nb-quote">{_highlight(src, fmt_value(c.get("value")))}</blockquote>') if src else ""
     return head + quote + "".join(out)
 
@@ -171,7 +171,7 @@ def _panel_head(c: dict) -> str:
         meta.append(f"表：{esc(c.get('table'))} · {esc(c.get('row'))} · {esc(c.get('column'))}")
     if part:
         meta.append(esc(part + (" > " + sub if sub else "")))
-    meta.append(esc(where(c.get("line_start"), c.get("line_end"), c.get("page"))))
+    meta.append(esc(where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end"))))
     return (f'<div class="nb-panel-head"><span class="nb-badge">[{esc(c.get("n"))}]</span> '
             + " · ".join(m for m in meta if m) + f'<div class="nb-muted">{esc(c.get("file"))}</div></div>')
 
@@ -192,7 +192,7 @@ def hits_html(hits: Iterable[dict], query: str) -> str:
             f'<div class="nb-hit-card" data-i="{i}">'
             f'<div class="nb-hit-meta"><span class="nb-badge">{esc(kind)}</span> '
             f'<b>{esc(h.get("agency") or h["file"])}</b> {esc(h.get("year") or "")}年 · '
-            f'{esc(h.get("section") or "")} · {esc(where(h.get("line_start"), h.get("line_end"), h.get("page")))}</div>'
+            f'{esc(h.get("section") or "")} · {esc(where(h.get("line_start"), h.get("line_end"), h.get("page"), h.get("page_end")))}</div>'
             f'<div class="nb-hit-text">{h["html"]}</div>'
             f'<button class="nb-copy" data-cite="{esc(h["citation"])}">复制引用</button></div>')
     return "".join(out)

@@ -110,7 +110,8 @@ def find_passages(svc: Services, query: str, agency: Optional[str] = None, year:
                 quote = joined.strip() if num else _sentence(joined, key)
                 ctx_lines = rng[max(0, a - 1):b + 2]
                 ctx = _window("".join(t.strip() for t, _, _ in ctx_lines), quote)
-                hits.append(_hit(ch, match, sel[0][1], sel[-1][1], sel[0][2], quote, ctx, highlight_terms))
+                hits.append(_hit(ch, match, sel[0][1], sel[-1][1], sel[0][2], quote, ctx, highlight_terms,
+                                 page_end=sel[-1][2]))
         else:
             k = (ch["file"], ch["line_start"], ch["line_end"], ch.get("page"))
             if k in seen:
@@ -118,7 +119,7 @@ def find_passages(svc: Services, query: str, agency: Optional[str] = None, year:
             seen.add(k)
             text = ch["text"]
             hits.append(_hit(ch, match, ch["line_start"], ch["line_end"], ch.get("page"), text[:160], text,
-                             highlight_terms))
+                             highlight_terms, page_end=ch.get("page_end")))
 
     # a number must match whole (68 is not inside 168 or 6.8); table rows keep their spaces for that
     num = re.compile(rf"(?<![\d.]){re.escape(phrase)}(?![\d.])") if re.fullmatch(r"\d+(\.\d+)?", phrase) else None
@@ -154,16 +155,17 @@ def _related(svc: Services, query: str, chunks: list[dict], exclude: set[str], k
         return []
 
 
-def _hit(ch, match, ls, le, page, quote, ctx, terms) -> dict:
+def _hit(ch, match, ls, le, page, quote, ctx, terms, page_end=None) -> dict:
+    page_end = page_end if page_end != page else None
     html = render.esc(ctx)
     for t in sorted(set(terms), key=len, reverse=True):
         html = render._highlight(ctx, t) if len(terms) == 1 else _mark_all(html, t)
     return {
         "chunk": ch["id"], "file": ch["file"], "agency": ch.get("agency"), "year": ch.get("year"),
-        "section": ch.get("section"), "line_start": ls, "line_end": le, "page": page, "quote": quote,
-        "match": match, "html": html,
+        "section": ch.get("section"), "line_start": ls, "line_end": le, "page": page, "page_end": page_end,
+        "quote": quote, "match": match, "html": html,
         "citation": render.citation_text(ch.get("agency"), ch.get("year"), ch["file"], ch.get("section"), ls, le,
-                                         page, quote),
+                                         page, quote, page_end=page_end),
     }
 
 
