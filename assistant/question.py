@@ -218,6 +218,10 @@ def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str]:
                                           for o in ids))]
     # a parent sum gives way to one of its own sub-rows (无法提供 vs 无法提供-本机关不掌握…)
     ids = [q for q in ids if not any(o.startswith(q + "-") for o in ids)]
+    # the whole named as context gives way to its part ("办理结果中部分公开几件"), unless a total is asked too
+    if not any(w in text for w in lex.total_words):
+        ids = [q for q in ids if not any(o in lex.quantities[q].parts or o.split("-")[0] in lex.quantities[q].parts
+                                         for o in ids if o != q)]
     blank = "".join("　" if used[i] else c for i, c in enumerate(text))
     return [lex.quantities[q] for q in ids], blank
 
@@ -351,6 +355,8 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
                 base = base.replace(m, "")
             q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
     q.operation, q.by = detect_operation(text, q, lex)
+    if q.operation == "diff" and len(q.years) == 1 and len(q.agencies) < 2:
+        q.years = [q.years[0] - 1, q.years[0]]  # "2020年同比增长多少": against the year before
     if _BY_COLUMN.search(text) and len(q.quantities) == 1 and not q.quantities[0].column_label:
         base = q.quantities[0]
         cols = [c for c in lex.columns if c["table"] == base.table and c["table"] != "主动公开" and not c.get("sum")]

@@ -395,8 +395,15 @@ def template_gaps(query: Query, library) -> list[str]:
         d = _as_dict(r, ["agency", "year", "template"])
         if not d.get("template"):
             continue
-        lacking = [q.display for q in query.quantities
-                   if q.rows and not any(row in {s.name for s in row_specs(q.table, d["template"])} for row in q.rows)]
+        lacking = []
+        for q in query.quantities:
+            specs = {s.name: s for s in row_specs(q.table, d["template"])}
+            have = [specs[r] for r in q.rows if r in specs]
+            if q.rows and not have:
+                lacking.append(q.display)
+            elif have and q.table == "主动公开" and not any(_norm_col(c) in {_norm_col(x) for s in have for x in s.columns}
+                                                          for c in q.columns):
+                lacking.append(q.display)  # the row is there, the column is not (收费金额 is new in 2021)
         if lacking:
             out.append(f"{d['agency']}{d['year']}年的报告采用{d['template']}年版模板，该模板没有“{'、'.join(lacking)}”一栏")
     return out

@@ -17,7 +17,8 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _MEASURE = "件名个场次人条项份期家篇次位期批类种套户所元万亿倍天日月"
 
 _ARABIC = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万|亿)?\s*(%|％)?")
-_CHINESE = re.compile(rf"(?<![{_CN_NUM}])([{_CN_NUM}]+)(?=[{_MEASURE}])")
+# 这一项, 每一件, 同一类, 第一批: a determiner or an ordinal, not a count the answer asserts
+_CHINESE = re.compile(rf"(?<![{_CN_NUM}这那每同哪某任单逐统唯第])([{_CN_NUM}]+)(?=[{_MEASURE}])")
 _CITE = re.compile(r"\[\d+\]")
 
 

@@ -301,6 +301,18 @@ def test_a_row_the_2021_template_dropped_is_refused_with_that_reason(pdf_assista
     ans = pdf_assistant.ask("淮安市洪泽区人民政府2024年政府集中采购金额是多少？")
     assert ans.refused, ans.text
     assert "采用2021年版模板，该模板没有“政府集中采购总金额”一栏" in ans.text
+    assert not ans.unverified_numbers  # 2021 names the template, it is not a figure
+
+
+def test_a_column_the_2019_template_lacks_is_refused_with_that_reason(assistant):
+    ans = assistant.ask("福建省人社厅2019年行政事业性收费金额是多少？")  # 收费金额 is a 2021-template column
+    assert ans.refused and "采用2019年版模板，该模板没有“行政事业性收费金额”一栏" in ans.text, ans.text
+    assert not ans.unverified_numbers
+
+
+def test_year_on_year_with_one_year_named_compares_with_the_year_before(assistant):
+    ans = assistant.ask("福建省人社厅新收申请2020年同比增长多少？")
+    assert "增加了16件" in ans.text and "30.77%" in ans.text, ans.text
 
 
 def test_a_count_the_report_does_not_give_is_said_not_implied(assistant):

@@ -71,3 +71,9 @@ def test_row_labels_of_a_cited_cell_are_not_figures_to_find():
     assert bad.unverified == ["5"]
     uncited = verify("属于四类过程性信息：0件。", [], cited_sources=cites.by_number())
     assert not uncited.ok  # the label supports 四 only when its cell is cited
+
+
+def test_determiners_and_ordinals_are_not_counts():
+    assert verify("库中报告的表格里没有这一项的数值；同一类申请按第一批处理。", []).ok
+    assert verify("共三件[1]", [], cited_sources={1: ["三件"]}).ok
+    assert not verify("共受理三件申请。", []).ok
