@@ -285,6 +285,11 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             ranked = "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
             parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
+        if r.get("spread"):
+            hi, lo, gap = r["spread"]
+            suffix = "年" if q.by == "year" else ""
+            parts.append(f"最多的{hi.key}{suffix}比最少的{lo.key}{suffix}多{fmt(gap)}{unit}"
+                         f"（{fmt(hi.value)} − {fmt(lo.value)} = {fmt(gap)}）。")
         d.key_numbers = [str(r["winner"]), fmt(r["value"])]
     elif op == "list" and ta.groups:
         withs = [g for g in ta.groups if (g.value or 0) > 0]
@@ -312,9 +317,12 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                          f"{_val(den)}{cites.marks(den.cells)}的{fmt(x['pct'])}%（{x['formula']}）。")
             d.key_numbers.append(fmt(x["pct"]))
     elif op == "sum" and "total" in r:
-        mains = [i for i in items if i.quantity == main and i.value is not None]
-        parts.append(f"{label}合计{fmt(r['total'])}{unit}（{ta.formula}）：" +
-                     "；".join(f"{_who(i)}{_val(i)}{cites.marks(i.cells)}" for i in mains) + "。")
+        several = len({i.quantity.id for i in items}) > 1
+        mains = [i for i in items if (i.quantity == main or several) and i.value is not None]
+        what = "、".join(dict.fromkeys(i.display for i in mains)) if several else label
+        parts.append(f"{what}合计{fmt(r['total'])}{unit}（{ta.formula}）：" +
+                     "；".join(f"{_who(i)}{i.display if several else ''}{_val(i)}{cites.marks(i.cells)}" for i in mains)
+                     + "。")
         d.key_numbers = [fmt(r["total"])]
     elif op == "trend" and ta.groups:
         seq = "→".join(f"{g.key}年{fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items) for g in ta.groups)

@@ -271,6 +271,11 @@ def _has(text: str, words: Iterable[str]) -> bool:
     return any(norm(w) in text for w in words)
 
 
+def _first(text: str, words: Iterable[str]) -> int:
+    """Where the earliest of `words` occurs in text (len(text) when none does)."""
+    return min([text.find(norm(w)) for w in words if norm(w) in text] or [len(text)])
+
+
 _HOLDINGS = re.compile(r"(库|系统|资料)(里|中|内)?.{0,6}(哪些|几份|多少份|什么)(报告|年报|单位|机关|年份|年度)|收录了"
                        r"|有哪些(报告|年报)|哪些单位的(报告|年报)")
 
@@ -290,7 +295,8 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
     if _has(text, ops["rank"]):
         return "rank", by or ("year" if len(q.agencies) == 1 else "agency")
     if _has(text, ops["argmax"]) or _has(text, ops["argmin"]):
-        op = "argmin" if _has(text, ops["argmin"]) and not _has(text, ops["argmax"]) else "argmax"
+        # both words ("最少的是哪个？比最多的少多少"): the first one asked decides
+        op = "argmin" if _first(text, ops["argmin"]) < _first(text, ops["argmax"]) else "argmax"
         if by is None:
             by = "year" if (len(q.agencies) == 1 or len(q.years) != 1) else "agency"
         return op, by
@@ -303,7 +309,8 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         return "diff", None
     if _has(text, ops["trend"]):
         return "trend", "year"
-    if _has(text, ops["sum"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or not q.agencies or not q.years):
+    if _has(text, ops["sum"]) and (len(q.years) >= 2 or len(q.agencies) >= 2 or not q.agencies or not q.years
+                                   or len(q.quantities) >= 2):
         return "sum", None
     if len(q.years) >= 2 or len(q.agencies) >= 2:
         return "compare", None

@@ -232,7 +232,8 @@ def run(query: Query, library) -> TableAnswer:
     if op in ("argmax", "argmin", "rank", "list") or (op == "trend"):
         _aggregate(ta, main, op, query.by or "year")
     elif op == "sum":
-        vals = [i for i in ta.items if i.quantity == main and i.value is not None]
+        # one quantity over reports, or several quantities ("予以公开和部分公开一共多少") over the named reports
+        vals = [i for i in ta.items if (i.quantity == main or len(quantities) > 1) and i.value is not None]
         total = sum(i.value for i in vals)
         ta.result = {"total": total, "n": len(vals)}
         ta.formula = " + ".join(fmt(i.value) for i in vals) + f" = {fmt(total)}"
@@ -287,6 +288,12 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         ties = [g.key for g in known if g.value == best.value]
         ta.result = {"winner": best.key, "value": best.value, "ties": ties}
         ta.formula = "；".join(f"{g.key}：{g.formula}" for g in known)
+        ops = load_lexicon().ops
+        text = ta.query.text
+        if len(known) > 1 and any(w in text for w in ops["argmax"]) and any(w in text for w in ops["argmin"]):
+            hi, lo = max(known, key=lambda g: g.value), min(known, key=lambda g: g.value)
+            ta.result["spread"] = (hi, lo, hi.value - lo.value)  # "最少的是哪个？比最多的少多少"
+            ta.computed.append(hi.value - lo.value)
     # ranks and report counts are code's numbers
     ta.computed += [float(k) for k in range(1, len(out) + 1)] + [float(len(g.items)) for g in out]
     if by == "year":

@@ -321,3 +321,15 @@ def test_a_count_the_report_does_not_give_is_said_not_implied(assistant):
     ans = assistant.ask("山东省人社厅2019年举办了几场新闻发布会？")
     assert not ans.refused and ans.text.startswith("报告原文最相关的内容没有写明具体数字")
     assert "新闻发布会" in ans.citations[0].quote
+
+
+def test_two_quantities_of_one_report_are_summed_when_a_total_is_asked(assistant):
+    ans = assistant.ask("山东省人社厅2019年予以公开和部分公开一共多少件？")  # 69 + 17
+    assert "予以公开、部分公开合计86件（69 + 17 = 86）" in ans.text, ans.text
+    assert not ans.unverified_numbers
+
+
+def test_least_asked_first_then_the_gap_to_the_most(assistant):
+    ans = assistant.ask("2019年新收申请最少的单位是哪个？比最多的少多少？")
+    assert "最少的是福建省人力资源和社会保障厅，52件" in ans.text, ans.text
+    assert "多107件（159 − 52 = 107）" in ans.text and not ans.unverified_numbers
