@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant import compose, llm as llm_mod, router, table_tool
+from assistant import compose, llm as llm_mod, phrasing, router, table_tool
 from assistant.compose import Citations, Draft, SourceFiles
 from assistant.question_guard import clean_question, question_problem
 from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
@@ -132,7 +132,8 @@ class Assistant:
         mixed = rt.kind == "both" and not draft.lead
         if self.backend is not None and not draft.refused and not mixed:
             t1 = time.perf_counter()
-            text, used_llm, llm_checks = yield from self._phrase(q, draft, cites, timings)
+            text, used_llm, llm_checks = yield from phrasing.phrase(
+                self.backend, q, draft, cites, timings, [r.year for r in reports if r.year])
             checks += llm_checks
             timings["llm"] = _ms(t1)
         else:
@@ -270,67 +271,6 @@ class Assistant:
         return Draft(text="\n".join(lines + notes), key_numbers=[], facts=lines, computed=computed, lead=True,
                      evidence=[c.n for c in cites.items if c.kind == "passage"])
 
-    # ------------------------------------------------------------ LLM phrasing + verification
-    def _phrase(self, q: Query, draft: Draft, cites: Citations, timings: dict):
-        """Generator: streams the LLM's reply, then returns (final text, llm name, checks)."""
-        name = llm_mod.backend_name(self.backend)
-        evidence = compose.evidence_lines(cites, draft.evidence or [c.n for c in cites.items if c.kind == "passage"])
-        facts = compose.fact_lines(draft.facts) if (draft.key_numbers or draft.lead) else []
-        ask = f"请用一句话概括下列材料的要点（{q.question}）" if draft.lead else q.question
-        msgs = compose.llm_messages(ask, facts, evidence)
-        out, t0, first = "", time.perf_counter(), None
-        try:
-            for delta in compose.stream_llm(self.backend, msgs):
-                if first is None:
-                    first = _ms(t0)
-                out += delta
-                yield delta
-        except Exception as e:  # a failing model must not lose the answer
-            return draft.text, name, [{"rule": "llm_error", "status": "fail",
-                                       "message": f"模型调用失败（{e}），已改用模板答案。"}]
-        timings["llm_ttft"] = first or 0.0
-        out = out.strip()
-        problems = []
-        if not out or "没有相关信息" in out:
-            problems.append("模型未给出答案")
-        elif _echoes(out, q.question):
-            problems.append("模型只复述了问题，没有回答")
-        out = re.sub(r"。((?:\[\d+\])+)。", r"\1。", out)
-        if draft.evidence and not draft.key_numbers and not re.search(r"\[\d+\]", out):
-            # a text answer restating its quotes without markers: it is checked against, and shown with, them
-            out += "".join(f"[{n}]" for n in draft.evidence)
-        res = verify(out, [q.question], computed=draft.computed,
-                     allowed_years=[r.year for r in self.reports() if r.year] + q.years,
-                     n_citations=len(cites.items), cited_sources=cites.by_number())
-        if res.unverified:
-            problems.append("数字无法核实：" + "、".join(res.unverified))
-        if res.bad_citations:
-            problems.append("引用编号不存在：" + "、".join(map(str, res.bad_citations)))
-        if not res.cited:
-            problems.append("没有标注出处编号")
-        lost = [k for k in draft.key_numbers if not _contains(out, k)]
-        if lost:
-            problems.append("漏掉了关键数字/名称：" + "、".join(lost))
-        if problems:
-            yield "\n[已改用可核实的模板答案]\n" + draft.text
-            return draft.text, name, [{"rule": "llm_fallback", "status": "fail", "llm_text": out,
-                                       "message": f"{name}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
-        if draft.lead:  # 简报: the model's lead sentence, then the full template body
-            out += "\n" + draft.text
-            yield "\n" + draft.text
-            return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型撰写导语，数字已核对。"}]
-        if draft.details:
-            out += "\n" + draft.details
-            yield "\n" + draft.details
-        if draft.notes:
-            out += "".join(draft.notes)
-            yield "".join(draft.notes)
-        if draft.evidence:  # text answers keep the quoted evidence after the model's sentence
-            quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
-            out += "\n原文：" + quotes
-            yield "\n原文：" + quotes
-        return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型措辞，数字已核对。"}]
-
     def _conflicts(self, ta, cites: Citations) -> list[str]:
         """Audit findings on the very cells an answer uses: the text says another number (show both, cited),
         or the table's own balance rules fail there. Never pick one silently."""
@@ -387,23 +327,6 @@ class Assistant:
 def _template_years(gaps: list[str]) -> list[float]:
     """'采用2021年版模板': the template's name is a year, not a figure to find in the sources."""
     return [float(y) for g in gaps for y in re.findall(r"(\d{4})年版", g)]
-
-
-def _echoes(reply: str, question: str) -> bool:
-    """The reply says nothing the question did not ("洪泽区2024年政务公开培训情况[1]。"): at most two character
-    pairs and no number that the question lacks."""
-    core = re.sub(r"\[\d+\]|[^\w\u4e00-\u9fff]", "", reply)
-    asked = re.sub(r"[^\w\u4e00-\u9fff]", "", question)
-    pairs = {core[i:i + 2] for i in range(len(core) - 1)}
-    if not pairs or len(core) > len(asked) + 12 or set(re.findall(r"\d+", core)) - set(re.findall(r"\d+", asked)):
-        return False  # longer, or it brings a number the question did not have: an answer
-    return len(pairs - {asked[i:i + 2] for i in range(len(asked) - 1)}) <= 2
-
-
-def _contains(text: str, key: str) -> bool:
-    if re.fullmatch(r"[\d.]+", key):
-        return re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.]|\d)", text) is not None
-    return key[:2] in text
 
 
 def _ms(t0: float) -> float:

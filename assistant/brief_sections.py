@@ -378,7 +378,6 @@ def problems(ctx: Ctx, units: list[Unit]) -> dict:
 
 # ---------------------------------------------------------------- 六、数据核验提示
 def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> dict:
-    label = {u.report.file: u.label for u in units}
     title = {u.report.file: report_title(u.report.agency, u.report.year) for u in units}
     paras = []
     for x in found:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
-from assistant.question import Query, ReportInfo, _as_dict, norm
+from assistant.question import Query, ReportInfo, _as_dict
 from assistant.table_tool import Cell, Item, TableAnswer, fmt
 from index.config import PROMPTS_DIR
 from index.errors import ConfigError
-from index.records import Citation, Passage
+from index.records import Citation
 
 
 # ---------------------------------------------------------------- prompts
@@ -382,59 +382,3 @@ def refusal(query: Query, reports: list[ReportInfo], reason: str) -> Draft:
     else:
         text = f"无法回答：库中报告里没有找到与这个问题相关的内容或数据，不作猜测。库中现有：{held}。"
     return Draft(text=text, refused=True)
-
-
-# ---------------------------------------------------------------- LLM phrasing
-def llm_messages(question: str, facts: list[str], evidence: list[str]) -> list[dict]:
-    """System rules, one worked example (a 0.5B model follows an example far better than instructions),
-    then the question with numbered material: computed facts first, then quoted evidence."""
-    material = "\n".join(list(facts) + list(evidence)) or "（无）"
-    # passages are data: a report that prints the delimiters cannot close the block and speak as the user
-    material = re.sub(r"<\s*/?\s*材料\s*>", lambda m: m.group(0).replace("<", "〈").replace(">", "〉"), material)
-    return [{"role": "system", "content": load_prompt("answer_system")},
-            {"role": "user", "content": load_prompt("answer_example_user")},
-            {"role": "assistant", "content": load_prompt("answer_example_assistant")},
-            {"role": "user", "content": load_prompt("answer_user", question=question, material=material)}]
-
-
-def fact_lines(draft_facts: list[str], limit: int = 8, width: int = 160) -> list[str]:
-    """The template's sentences as numbered material lines: '…68件[1]' becomes '[1] …68件。'."""
-    out = []
-    for part in draft_facts:
-        for sent in re.split(r"(?<=。)", part):
-            sent = sent.strip()
-            if not sent:
-                continue
-            marks = re.findall(r"\[\d+\]", sent)
-            body = re.sub(r"\[\d+\]", "", sent)
-            out.append(f"{''.join(dict.fromkeys(marks))} {body[:width]}".strip())
-            if len(out) >= limit:
-                return out
-    return out
-
-
-def evidence_lines(cites: Citations, numbers: Iterable[int], limit: int = 3, width: int = 120) -> list[str]:
-    out = []
-    for n in list(numbers)[:limit]:
-        c = cites.items[n - 1]
-        out.append(f"[{n}] {c.year}年{c.agency}的报告：“{c.quote[:width]}”")
-    return out
-
-
-def stream_llm(backend, messages: list[dict], max_tokens: int = 160) -> Iterator[str]:
-    """Stream the reply; stop early when a small model starts looping ("[1][1][1]…")."""
-    out = ""
-    for delta in backend.stream_chat(messages, max_tokens=max_tokens, temperature=0.0):
-        out += delta
-        yield delta
-        if len(out) > 30 and _looping(out):
-            break
-
-
-def _looping(text: str) -> bool:
-    tail = text[-24:]
-    for size in range(1, 9):
-        unit = tail[-size:]
-        if unit.strip() and unit * (24 // size) == tail[-size * (24 // size):]:
-            return True
-    return False

@@ -347,7 +347,8 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
     q.text_cue = _has(text, lex.text_cues)
     prev = _previous(history, library, reports, lex)
     if prev is not None and not _HOLDINGS.search(text) and (
-            _FOLLOW.search(text) or (not q.quantities and not q.agencies and len(text) <= 14)):
+            _FOLLOW.search(text) or (not q.quantities and not q.agencies and (q.years or q.year_phrase)
+                                      and len(text) <= 14)):  # "2019年的？" — not "有没有报告提到信息处理费？"
         q.follow_up = True
         if not q.agencies and not q.unknown_agencies:
             q.agencies, q.agency_mentions = list(prev.agencies), list(prev.agency_mentions)

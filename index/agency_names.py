@@ -300,8 +300,6 @@ def is_national(written: str) -> bool:
     return written in reference().national or written.startswith(("国家", "国务院"))
 
 
-__all__ = ["infer_metadata"]
-
 
 def describe(written: str, body: str = "") -> Optional[tuple[str, Optional[str], Optional[str]]]:
     """An agency name as a person writes it -> (full name, region, level), e.g.

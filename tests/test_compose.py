@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant import compose, table_tool
+from assistant import compose, phrasing, table_tool
 from assistant.compose import Citations, SourceFiles, load_prompt, squash
 from assistant.question import library_reports, understand
 from index.errors import ConfigError
@@ -66,7 +66,7 @@ def test_prompt_placeholders_are_checked():
 
 
 def test_llm_messages_carry_numbered_material():
-    msgs = compose.llm_messages("问题？", compose.fact_lines(["2020年新收68件[1]。增加16件（68 − 52 = 16）[1][2]。"]), [])
+    msgs = phrasing.llm_messages("问题？", phrasing.fact_lines(["2020年新收68件[1]。增加16件（68 − 52 = 16）[1][2]。"]), [])
     assert msgs[0]["role"] == "system" and msgs[-1]["role"] == "user"
     assert "[1] 2020年新收68件。" in msgs[-1]["content"] and "[1][2] 增加16件" in msgs[-1]["content"]
 
@@ -74,7 +74,7 @@ def test_llm_messages_carry_numbered_material():
 def test_loop_guard_stops_a_repeating_model():
     from assistant.llm import ScriptedBackend
 
-    out = "".join(compose.stream_llm(ScriptedBackend(["答案[1]" + "[1]" * 200]), []))
+    out = "".join(phrasing.stream_llm(ScriptedBackend(["答案[1]" + "[1]" * 200]), []))
     assert len(out) < 120
 
 

@@ -88,7 +88,7 @@ def test_a_model_that_obeys_the_injection_is_caught_by_the_verifier(poisoned_sto
 
 
 def test_passages_reach_the_model_only_inside_the_data_block():
-    from assistant.compose import llm_messages
+    from assistant.phrasing import llm_messages
 
     evidence = [f"[{i + 2}] 2019年山东省人力资源和社会保障厅的报告：“{t}”" for i, t in enumerate(INJECTIONS)]
     msgs = llm_messages(Q_NEW, ["[1] 2019年山东省人力资源和社会保障厅本年新收：159件。"], evidence)

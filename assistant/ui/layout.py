@@ -121,7 +121,7 @@ def build_app(svc: Services) -> gr.Blocks:
         empty = svc.count_reports() == 0
         banner = gr.Markdown("正在准备资料库：首次使用会导入示例年报…" if empty else "", visible=empty,
                              elem_id="nb-banner", min_height=60 if empty else None)
-        with gr.Tabs(elem_id="nb-tabs") as tabs:
+        with gr.Tabs(elem_id="nb-tabs"):
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
                 chat.build_chat_tab(svc)
             with gr.Tab("年报库", id="library", elem_id="tab-library") as lib_tab:
