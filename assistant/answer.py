@@ -14,17 +14,15 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant import compose, llm as llm_mod, phrasing, router, table_tool
+from assistant import compose, llm as llm_mod, phrasing, router, table_tool, text_answers
 from assistant.compose import Citations, Draft, SourceFiles
 from assistant.question_guard import clean_question, question_problem
 from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
-from assistant.retrieve import HybridRetriever, best_sentences
+from assistant.retrieve import HybridRetriever
 from assistant.verify import verify
 from index.config import StorePaths, store_dir as default_store
 from index.records import Answer, Route
 
-_COUNT = re.compile(r"(\d|[一二三四五六七八九十两百千万])\s*(?:余|多)?\s*(?:名|个|场|次|件|人|条|项|份|家|期|篇|户|万|余|%)")
-MIN_EVIDENCE = 0.34  # share of the question's content words a quoted sentence must cover (else: weak → refuse)
 _BRIEF_QUANTITIES = ["新收申请", "予以公开", "办理总计", "行政复议", "行政诉讼"]
 
 
@@ -129,17 +127,17 @@ class Assistant:
         used_llm = "none"
         # a table figure next to prose about something else (网络申请 vs 新收总计): a small model merges them
         # wrongly with every number still "grounded", so such answers stay extractive
-        mixed = rt.kind == "both" and not draft.lead
-        if self.backend is not None and not draft.refused and not mixed:
+        if rt.kind == "both" and not draft.lead and not draft.extractive:
+            draft.extractive = "表格数字与原文内容并列的答案保持按数据和原文生成，不交给模型改写。"
+        if self.backend is not None and not draft.refused and not draft.extractive:
             t1 = time.perf_counter()
             text, used_llm, llm_checks = yield from phrasing.phrase(
                 self.backend, q, draft, cites, timings, [r.year for r in reports if r.year])
             checks += llm_checks
             timings["llm"] = _ms(t1)
         else:
-            if mixed and self.backend is not None:
-                checks.append({"rule": "llm_skipped", "status": "pass",
-                               "message": "表格数字与原文内容并列的答案保持按数据和原文生成，不交给模型改写。"})
+            if draft.extractive and self.backend is not None:
+                checks.append({"rule": "llm_skipped", "status": "pass", "message": draft.extractive})
             yield text
         res = verify(text, [question], computed=draft.computed, allowed_years=[r.year for r in reports if r.year] + q.years,
                      n_citations=len(cites.items), cited_sources=cites.by_number())
@@ -174,7 +172,7 @@ class Assistant:
                 no_fact = True
         if rt.kind in ("text", "both"):
             t = time.perf_counter()
-            td = self._text_draft(q, cites, strict=not parts)
+            td = text_answers.text_draft(self.retriever, self.sources, q, cites, strict=not parts)
             timings["retrieve"] = _ms(t)
             if td is not None:
                 if no_fact:  # say the table has no such cell before quoting the prose (never a silent swap)
@@ -207,38 +205,6 @@ class Assistant:
                      computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes, details=a.details), \
             Route("both", rt.reason)
 
-    def _text_draft(self, q: Query, cites: Citations, strict: bool = True, query_text: Optional[str] = None,
-                    k: int = 2) -> Optional[Draft]:
-        years = [y for y in q.years if y not in q.missing_years] or None
-        text = query_text or q.search_text or q.question
-        # narrowed to named reports, the retriever only orders a dozen chunks, barely apart (a long chunk holding
-        # "主动公开文件286份" ranks 7th): let the sentence scorer see more of them
-        passages = self.retriever.search(text, years=years, agencies=q.agencies or None,
-                                         top_k=10 if q.agencies else 6)
-        if not passages:
-            return None
-        drop = q.agency_mentions + [m for m in q.agencies]
-        bonus = ["存在的主要问题", "存在问题", "问题及改进"] if re.search(r"问题|不足|短板", q.text) else []
-        best = best_sentences(text, passages, drop=drop, k=k, section_bonus=bonus)
-        if not best or (strict and best[0][2] < MIN_EVIDENCE):
-            return None
-        pieces, nums = [], []
-        for p, sent, _sc in best:
-            c = p.chunk
-            loc = self.sources.locate(c.file, sent, near=(c.page, c.line_start))
-            if loc:
-                ls, le, page, quote, page_end = loc
-            else:  # chunk text differs from the file (e.g. a generated header): cite the chunk's span
-                ls, le, page, quote, page_end = c.line_start, c.line_end, c.page, compose.squash(sent), c.page_end
-            n = cites.passage(c.file, quote, ls, le, page, c.section, page_end)
-            nums.append(n)
-            pieces.append((c, quote, n))
-        text = "；".join(f"{c.year}年{c.agency}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
-        if re.search(r"多少|几[个场次件名人条项份家期篇户]", q.text) and not _COUNT.search(pieces[0][1]):
-            # asked for a count, and the closest sentence gives none: say so rather than let a quote pass as one
-            text = "报告原文最相关的内容没有写明具体数字：" + text
-        return Draft(text=text, evidence=nums)
-
     def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:
         """A short 简报 answer: the key table figures per year, and the report's own words on 主动公开."""
         lex = load_lexicon()
@@ -263,7 +229,8 @@ class Assistant:
         t = time.perf_counter()
         for r in [r for r in self.reports() if (not q.agencies or r.agency in q.agencies) and (not years or r.year in years)]:
             sub = Query(question=q.question, text=q.text, years=[r.year] if r.year else [], agencies=[r.agency])
-            td = self._text_draft(sub, cites, strict=False, query_text="全年主动公开文件多少份", k=1)
+            td = text_answers.text_draft(self.retriever, self.sources, sub, cites, strict=False,
+                                         query_text="全年主动公开文件多少份", k=1)
             if td is not None:
                 lines.append(f"- 主动公开（{r.year}年原文）：{td.text}")
         timings["retrieve"] = _ms(t)

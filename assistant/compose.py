@@ -218,6 +218,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)  # caveats shown after any phrasing (uneven library …)
     lead: bool = False  # the LLM writes a lead sentence above the template instead of replacing it (简报)
     details: str = ""  # template text kept after the LLM's sentence (per-report breakdown of an aggregate)
+    extractive: str = ""  # why this answer is never given to the LLM to rephrase (said in the checks)
 
 
 # ---------------------------------------------------------------- table answers

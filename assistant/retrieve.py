@@ -87,6 +87,7 @@ class HybridRetriever(BaseRetriever):
         self.use_dense = dense
         self._chunks: list[Chunk] = []
         self._by_id: dict[str, Chunk] = {}
+        self._flat: Optional[dict[str, str]] = None  # normalised chunk texts, for exact-mention lookups
         self._bm25 = None
         self._vectors = None
         self._ready = False
@@ -101,6 +102,7 @@ class HybridRetriever(BaseRetriever):
 
         self._chunks = load_chunks(self.library, self.kinds or None)
         self._by_id = {c.id: c for c in self._chunks}
+        self._flat = None
         if hasattr(self.library, "bm25"):  # the index the writer persisted: no jieba pass over the library
             self._bm25 = self.library.bm25()
         else:
@@ -187,6 +189,17 @@ class HybridRetriever(BaseRetriever):
                 ranks.setdefault(cid, {})[name] = r
         order = sorted(fused, key=lambda cid: -fused[cid])[:k]
         return [Passage(chunk=self._by_id[cid], score=fused[cid], ranks=ranks[cid]) for cid in order]
+
+    def containing(self, phrase: str, years: Optional[list[int]] = None, agencies: Optional[list[str]] = None,
+                   ) -> list[Chunk]:
+        """Text chunks holding `phrase` word for word (normalised: spaces and line wraps ignored), in file order."""
+        self.warm_up()
+        files = self._files(years, agencies)
+        if self._flat is None:  # built on first use: most sessions never ask for an exact mention
+            self._flat = {cid: norm(c.text) for cid, c in self._by_id.items()}
+        key = norm(phrase)
+        hits = [c for cid, c in self._by_id.items() if (files is None or c.file in files) and key in self._flat[cid]]
+        return sorted(hits, key=lambda c: (c.file, c.ord))
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """llama-index entry: filters come from the question itself (years, agencies)."""

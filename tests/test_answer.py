@@ -333,3 +333,31 @@ def test_least_asked_first_then_the_gap_to_the_most(assistant):
     ans = assistant.ask("2019年新收申请最少的单位是哪个？比最多的少多少？")
     assert "最少的是福建省人力资源和社会保障厅，52件" in ans.text, ans.text
     assert "多107件（159 − 52 = 107）" in ans.text and not ans.unverified_numbers
+
+
+def test_which_reports_mention_a_phrase_lists_each_with_a_quote(assistant):
+    ans = assistant.ask("哪些报告提到了人社福精灵？")
+    assert not ans.refused and "库中有2份报告提到“人社福精灵”" in ans.text, ans.text
+    assert {c.file for c in ans.citations} == {"000_a1db54b6d4824c27.txt", "002_6b472aee8860b578.txt"}
+    assert all("人社福精灵" in c.quote for c in ans.citations)
+    none = assistant.ask("有没有报告提到无人机？")
+    assert not none.refused and "都没有提到“无人机”" in none.text and not none.citations
+    filtered = assistant.ask("2019年哪些单位提到了法律顾问？")
+    assert {c.file for c in filtered.citations} == {"004_b7caf00a3cd44191.txt"}, filtered.text
+
+
+def test_each_agency_gets_its_own_best_sentence(assistant):
+    ans = assistant.ask("各单位如何开展政策解读？")
+    files = [c.file for c in ans.citations]
+    assert len(set(files)) == len(files) >= 3, ans.text  # one quote per report, several reports
+    assert all("解读" in c.quote for c in ans.citations)
+
+
+def test_mention_lists_are_not_given_to_the_model(assistant):
+    assistant.backend = ScriptedBackend(["福建省人社厅提到了人社福精灵[1]。"])
+    try:
+        ans = assistant.ask("哪些报告提到了人社福精灵？")
+    finally:
+        assistant.backend = None
+    assert ans.text.startswith("库中有2份报告提到“人社福精灵”")
+    assert any(c["rule"] == "llm_skipped" for c in ans.checks)
