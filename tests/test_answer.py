@@ -116,51 +116,40 @@ def test_stream_yields_text_then_the_answer(assistant):
     assert "".join(parts[:-1]) == parts[-1].text
 
 
-def test_llm_phrasing_is_kept_when_numbers_verify(assistant):
-    assistant.backend = ScriptedBackend(["福建省人社厅2020年新收申请68件[1]。"])
+def ask_scripted(assistant, replies: list[str], question: str):
+    """Ask with a scripted model in place of the backend (the composer's checks are what is tested)."""
+    assistant.backend = ScriptedBackend(replies)
     try:
-        ans = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
+        return assistant.ask(question)
     finally:
         assistant.backend = None
+
+
+def test_llm_phrasing_is_kept_when_numbers_verify(assistant):
+    ans = ask_scripted(assistant, ["福建省人社厅2020年新收申请68件[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
     assert ans.text.startswith("福建省人社厅2020年新收申请68件[1]") and ans.llm == "scripted"
     assert any(c["rule"] == "llm_phrased" for c in ans.checks)
 
 
 def test_planted_wrong_number_falls_back_to_the_template(assistant):
-    assistant.backend = ScriptedBackend(["福建省人社厅2020年新收申请86件[1]。"])
-    try:
-        ans = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
-    finally:
-        assistant.backend = None
+    ans = ask_scripted(assistant, ["福建省人社厅2020年新收申请86件[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
     assert "86" not in ans.text and "68件[1]" in ans.text and ans.unverified_numbers == []
     fb = next(c for c in ans.checks if c["rule"] == "llm_fallback")
     assert "86" in fb["message"] and fb["status"] == "fail"
 
 
 def test_llm_that_drops_the_key_number_falls_back(assistant):
-    assistant.backend = ScriptedBackend(["福建省人社厅的申请情况良好[1]。"])
-    try:
-        ans = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
-    finally:
-        assistant.backend = None
+    ans = ask_scripted(assistant, ["福建省人社厅的申请情况良好[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
     assert "68" in ans.text and any(c["rule"] == "llm_fallback" for c in ans.checks)
 
 
 def test_llm_that_only_repeats_the_question_falls_back_to_the_quotes(assistant):
     """Measured with the bundled 0.5B model: '洪泽区2024年政务公开培训情况[1]。' — no answer at all."""
     q = "江苏省人社厅的常年法律顾问单位是哪家律师事务所？"
-    assistant.backend = ScriptedBackend(["江苏省人社厅的常年法律顾问单位[1]。"])
-    try:
-        ans = assistant.ask(q)
-    finally:
-        assistant.backend = None
+    ans = ask_scripted(assistant, ["江苏省人社厅的常年法律顾问单位[1]。"], q)
     fb = next(c for c in ans.checks if c["rule"] == "llm_fallback")
     assert "复述了问题" in fb["message"] and "博士达" in ans.text
-    assistant.backend = ScriptedBackend(["江苏省人社厅的常年法律顾问是江苏博士达律师事务所[1]。"])
-    try:
-        ans = assistant.ask(q)
-    finally:
-        assistant.backend = None
+    ans = ask_scripted(assistant, ["江苏省人社厅的常年法律顾问是江苏博士达律师事务所[1]。"], q)
     assert any(c["rule"] == "llm_phrased" for c in ans.checks), ans.checks
 
 
@@ -354,10 +343,6 @@ def test_each_agency_gets_its_own_best_sentence(assistant):
 
 
 def test_mention_lists_are_not_given_to_the_model(assistant):
-    assistant.backend = ScriptedBackend(["福建省人社厅提到了人社福精灵[1]。"])
-    try:
-        ans = assistant.ask("哪些报告提到了人社福精灵？")
-    finally:
-        assistant.backend = None
+    ans = ask_scripted(assistant, ["福建省人社厅提到了人社福精灵[1]。"], "哪些报告提到了人社福精灵？")
     assert ans.text.startswith("库中有2份报告提到“人社福精灵”")
     assert any(c["rule"] == "llm_skipped" for c in ans.checks)
