@@ -345,6 +345,9 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
         quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件", "多收了多少申请": 新收 by default
     q.quantities = apply_columns(quantities, rest, lex)
     q.text_cue = _has(text, lex.text_cues)
+    if q.text_cue and q.quantities and not re.search(r"多少|几|数量|比例|占比|最多|最少|合计|排名|趋势|增|减", rest) \
+            and not any(p in rest for p, qid, weak in lex.phrases if not weak and qid in {x.id.split("·")[0] for x in q.quantities}):
+        q.quantities = []  # "依申请公开工作有哪些做法": the topic's name, not a figure asked for
     prev = _previous(history, library, reports, lex)
     if prev is not None and not _HOLDINGS.search(text) and (
             _FOLLOW.search(text) or (not q.quantities and not q.agencies and (q.years or q.year_phrase)

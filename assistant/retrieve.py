@@ -20,7 +20,7 @@ from assistant.question import _as_dict, library_reports, load_lexicon, norm, un
 from index.records import Chunk, Passage
 
 _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什么 哪 哪些 哪个 哪家 如何 怎么 怎样 是否 吗 呢 请 问 报告 "
-            "年度 工作 情况 政府 信息 公开 政府信息公开 政务公开 政务 信息公开 共 其中 各 分别 该 其 我 我厅 我局 全年 截至 底 年底 "
+            "年度 工作 情况 政府 信息 公开 政府信息公开 政务公开 政务 信息公开 做法 措施 举措 经验 方面 内容 共 其中 各 分别 该 其 我 我厅 我局 全年 截至 底 年底 "
             "开展 进行 通过 根据 按照 以及 一 二 三 什么样 多 少 第".split())
 _CHUNK_COLS = ["id", "file", "ord", "kind", "section", "line_start", "line_end", "page", "page_end", "text",
                "agency", "year", "level"]

@@ -143,3 +143,10 @@ def test_which_kind_questions_compare_the_parts_of_one_whole(q, ids, reports):
     got = u(q, reports)
     assert [x.id for x in got.quantities] == ids
     assert got.by == "part" and got.operation in ("rank", "argmax") and got.whole
+
+
+def test_a_topic_named_in_a_how_question_is_not_a_figure(reports):
+    q = u("厦门市人社局2020年依申请公开工作有哪些做法？", reports)
+    assert q.quantities == [] and q.operation != "list"
+    kept = u("江苏省人社厅2019年依申请公开中网络申请多少件？", reports)  # a count is asked: the table figure stays
+    assert [x.id for x in kept.quantities] == ["新收申请"] and kept.text_cue
