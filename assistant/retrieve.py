@@ -24,6 +24,8 @@ _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什�
             "开展 进行 通过 根据 按照 以及 一 二 三 什么样 多 少 第".split())
 _CHUNK_COLS = ["id", "file", "ord", "kind", "section", "line_start", "line_end", "page", "page_end", "text",
                "agency", "year", "level"]
+_CONTAINING_SQL = ("SELECT id FROM chunks WHERE instr(replace(replace(replace(replace(text, char(10), ''), char(13), ''), "
+                   "' ', ''), char(12288), ''), ?) > 0")
 QUERY_CACHE = 512  # question embeddings kept (384 floats each)
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -87,7 +89,6 @@ class HybridRetriever(BaseRetriever):
         self.use_dense = dense
         self._chunks: list[Chunk] = []
         self._by_id: dict[str, Chunk] = {}
-        self._flat: Optional[dict[str, str]] = None  # normalised chunk texts, for exact-mention lookups
         self._bm25 = None
         self._vectors = None
         self._ready = False
@@ -102,7 +103,6 @@ class HybridRetriever(BaseRetriever):
 
         self._chunks = load_chunks(self.library, self.kinds or None)
         self._by_id = {c.id: c for c in self._chunks}
-        self._flat = None
         if hasattr(self.library, "bm25"):  # the index the writer persisted: no jieba pass over the library
             self._bm25 = self.library.bm25()
         else:
@@ -195,11 +195,12 @@ class HybridRetriever(BaseRetriever):
         """Text chunks holding `phrase` word for word (normalised: spaces and line wraps ignored), in file order."""
         self.warm_up()
         files = self._files(years, agencies)
-        if self._flat is None:  # built on first use: most sessions never ask for an exact mention
-            self._flat = {cid: norm(c.text) for cid, c in self._by_id.items()}
         key = norm(phrase)
-        hits = [c for cid, c in self._by_id.items() if (files is None or c.file in files) and key in self._flat[cid]]
-        return sorted(hits, key=lambda c: (c.file, c.ord))
+        # SQLite scans the texts in C (no second copy of the library's text in this process); line wraps and
+        # spaces are dropped on both sides, as a PDF wraps 政务\n新媒体 anywhere
+        rows = self.library.sql(_CONTAINING_SQL, (key,))
+        hits = [self._by_id[r[0]] for r in rows if r[0] in self._by_id]
+        return sorted((c for c in hits if files is None or c.file in files), key=lambda c: (c.file, c.ord))
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """llama-index entry: filters come from the question itself (years, agencies)."""
