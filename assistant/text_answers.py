@@ -38,7 +38,9 @@ def cite_sentence(sources: SourceFiles, cites: Citations, chunk, sent: str) -> t
 def text_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, cites: Citations, strict: bool = True,
                query_text: Optional[str] = None, k: int = 2) -> Optional[Draft]:
     years = [y for y in q.years if y not in q.missing_years] or None
-    m = _MENTIONS.search(q.text) if query_text is None else None
+    # a follow-up ("那2020年呢？") searches with the earlier question's words, first in search_text
+    earlier = norm(q.search_text.split(" ")[0]) if q.follow_up and q.search_text else ""
+    m = (_MENTIONS.search(q.text) or (_MENTIONS.search(earlier) if earlier else None)) if query_text is None else None
     if m:
         return mentions_draft(retriever, sources, q, cites, re.sub(r"(的|吗|呢)$", "", m.group(1)), years)
     text = query_text or q.search_text or q.question
