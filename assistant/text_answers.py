@@ -41,8 +41,9 @@ def text_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, cites
     # a follow-up ("那2020年呢？") searches with the earlier question's words, first in search_text
     earlier = norm(q.search_text.split(" ")[0]) if q.follow_up and q.search_text else ""
     m = (_MENTIONS.search(q.text) or (_MENTIONS.search(earlier) if earlier else None)) if query_text is None else None
-    if m:
-        return mentions_draft(retriever, sources, q, cites, re.sub(r"(的|吗|呢)$", "", m.group(1)), years)
+    phrase = re.sub(r"^[了过]|(的|吗|呢)$", "", m.group(1).strip("?？!！。.“”\"'「」 ")) if m else ""
+    if len(re.sub(r"\W", "", phrase)) >= 2:  # "哪些报告提到了？" names nothing to look for
+        return mentions_draft(retriever, sources, q, cites, phrase, years)
     text = query_text or q.search_text or q.question
     each_word = _EACH.search(q.text) if not q.agencies else None
     each = each_word is not None

@@ -333,6 +333,10 @@ def test_which_reports_mention_a_phrase_lists_each_with_a_quote(assistant):
     assert not none.refused and "都没有提到“无人机”" in none.text and not none.citations
     filtered = assistant.ask("2019年哪些单位提到了法律顾问？")
     assert {c.file for c in filtered.citations} == {"004_b7caf00a3cd44191.txt"}, filtered.text
+    empty = assistant.ask("哪些报告提到了？")  # nothing named: not a search for "了?"
+    assert "提到“" not in empty.text
+    quoted = assistant.ask("有没有报告提到“人社福精灵”？")
+    assert "库中有2份报告提到“人社福精灵”" in quoted.text, quoted.text
     follow = assistant.ask("那2020年呢？", history=["哪些报告提到了人社福精灵？"])
     assert "2020年有1份报告提到“人社福精灵”" in follow.text, follow.text
     assert {c.file for c in follow.citations} == {"002_6b472aee8860b578.txt"}
