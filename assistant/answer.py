@@ -178,8 +178,8 @@ class Assistant:
                 if no_fact:  # say the table has no such cell before quoting the prose (never a silent swap)
                     labels = "、".join(x.display for x in q.quantities)
                     gaps = table_tool.template_gaps(q, self.library)
-                    why = "；".join(gaps) or "可能是报告所用模板没有这一栏"
-                    td.computed += _template_years(gaps)
+                    why = "；".join(g for g, _t in gaps) or "可能是报告所用模板没有这一栏"
+                    td.computed += [float(t) for _g, t in gaps]
                     td.text = f"库中相应报告的统计表里没有“{labels}”的数值（{why}）。原文相关内容：" + td.text
                 parts.append(td)
         if not parts:
@@ -187,8 +187,8 @@ class Assistant:
             draft = compose.refusal(q, self.reports(), reason)
             gaps = table_tool.template_gaps(q, self.library) if reason == "no_fact" else []
             if gaps:  # the template has no such row: a fact about the report, not a weakness of the search
-                draft.text = draft.text.replace("这一项的数值。", f"这一项的数值（{'；'.join(gaps)}）。", 1)
-                draft.computed += _template_years(gaps)
+                draft.text = draft.text.replace("这一项的数值。", f"这一项的数值（{'；'.join(g for g, _t in gaps)}）。", 1)
+                draft.computed += [float(t) for _g, t in gaps]
             return draft, Route("refuse", "没有匹配的事实，原文证据也不足")
         gaps = []
         if q.unknown_agencies:
@@ -289,11 +289,6 @@ class Assistant:
             except Exception:
                 break
         return out[:5]
-
-
-def _template_years(gaps: list[str]) -> list[float]:
-    """'采用2021年版模板': the template's name is a year, not a figure to find in the sources."""
-    return [float(y) for g in gaps for y in re.findall(r"(\d{4})年版", g)]
 
 
 def _ms(t0: float) -> float:

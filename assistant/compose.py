@@ -36,7 +36,9 @@ def load_prompt(name: str, **values) -> str:
 _CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》"
 
 
-_HEAD_LINE = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、.．])[^。；！？]{0,30}$")
+# outline numbers: （一） (1) 一、 1. — a short line opening with one is a heading, not a wrapped sentence
+OUTLINE_NUMBER = r"(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?!\d))"
+_HEAD_LINE = re.compile(rf"^{OUTLINE_NUMBER}[^。；！？]{{0,30}}$")
 
 
 def squash(text: str) -> str:
@@ -264,8 +266,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                 parts.append(f"{g.key}年：{total}（{n}份报告：{detail}）。")
         elif q.by == "part":
             base = q.whole or re.sub(r"（[^（）]*）$", "", label)
-            total = sum(g.value for g in ta.groups if g.value is not None)
-            who = "".join(sorted({f"{i.year}年{i.agency}" for i in items})) if len({i.file for i in items}) == 1 else ""
+            who = _who(items[0]) if len({i.file for i in items}) == 1 else ""
             ties = r.get("ties") or [r["winner"]]
             tie = "并列" if len(ties) > 1 else ""
             if r["value"] == 0 and op != "rank":
@@ -275,8 +276,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                              f"{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
             parts.append("各类：" + "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(
                 cites.marks(i.cells) for i in g.items) for k, g in enumerate(ta.groups) if g.value is not None)
-                + f"（各类合计{fmt(total)}{unit}）。")
-            d.computed.append(total)
+                + f"（各类合计{fmt(r['total'])}{unit}）。")
         else:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
             ties = r.get("ties") or [r["winner"]]

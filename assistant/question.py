@@ -136,6 +136,7 @@ class Query:
     operation: Operation = "lookup"
     by: Optional[str] = None  # "year" | "agency" | "part" (columns or rows of one whole) for argmax/argmin/rank/list
     whole: Optional[str] = None  # by "part": what the parts make up (本年新收政府信息公开申请, 本年度办理结果)
+    spread: bool = False  # both 最多 and 最少 asked ("最少的是哪个？比最多的少多少"): the gap is wanted too
     metric: str = "value"  # "ratio": argmax/rank compare shares (哪个单位予以公开比例最高), not counts
     text_cue: bool = False  # asks about something the tables do not hold (channels, reasons, names …)
     follow_up: bool = False
@@ -345,9 +346,10 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
         quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件", "多收了多少申请": 新收 by default
     q.quantities = apply_columns(quantities, rest, lex)
     q.text_cue = _has(text, lex.text_cues)
-    if q.text_cue and q.quantities and not re.search(r"多少|几|数量|比例|占比|最多|最少|合计|排名|趋势|增|减", rest) \
-            and not any(p in rest for p, qid, weak in lex.phrases if not weak and qid in {x.id.split("·")[0] for x in q.quantities}):
-        q.quantities = []  # "依申请公开工作有哪些做法": the topic's name, not a figure asked for
+    if q.text_cue and q.quantities and not re.search(r"多少|几|数量|比例|占比|最多|最少|合计|排名|趋势|增|减", rest):
+        named = {x.id.split("·")[0] for x in q.quantities}
+        if not any(p in rest for p, qid, weak in lex.phrases if not weak and qid in named):
+            q.quantities = []  # "依申请公开工作有哪些做法": the topic's name, not a figure asked for
     prev = _previous(history, library, reports, lex)
     if prev is not None and not _HOLDINGS.search(text) and (
             _FOLLOW.search(text) or (not q.quantities and not q.agencies and (q.years or q.year_phrase)
@@ -366,6 +368,7 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
                 base = base.replace(m, "")
             q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
     q.operation, q.by = detect_operation(text, q, lex)
+    q.spread = _has(text, lex.ops["argmax"]) and _has(text, lex.ops["argmin"])
     if q.operation == "diff" and len(q.years) == 1 and len(q.agencies) < 2:
         q.years = [q.years[0] - 1, q.years[0]]  # "2020年同比增长多少": against the year before
     if _BY_COLUMN.search(text) and len(q.quantities) == 1 and not q.quantities[0].column_label:

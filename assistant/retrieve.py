@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.compose import OUTLINE_NUMBER
 from assistant.question import _as_dict, library_reports, load_lexicon, norm, understand
 from index.records import Chunk, Passage
 
@@ -218,8 +219,7 @@ def to_node(p: Passage) -> NodeWithScore:
 _SENT_END = re.compile(r"(?<=[。！？；!?;])")
 
 
-_HEADING = re.compile(r"^(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+[、.．是]|\d{1,2}[、.．](?!\d))"
-                      r"[^。；！？，,]{0,30}[。]?$")
+_HEADING = re.compile(rf"^(?:{OUTLINE_NUMBER}|[一二三四五六七八九十]+是)[^。；！？，,]{{0,30}}[。]?$")
 
 
 def sentences(text: str) -> list[str]:

@@ -288,9 +288,7 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         ties = [g.key for g in known if g.value == best.value]
         ta.result = {"winner": best.key, "value": best.value, "ties": ties}
         ta.formula = "；".join(f"{g.key}：{g.formula}" for g in known)
-        ops = load_lexicon().ops
-        text = ta.query.text
-        if len(known) > 1 and any(w in text for w in ops["argmax"]) and any(w in text for w in ops["argmin"]):
+        if len(known) > 1 and ta.query.spread:
             hi, lo = max(known, key=lambda g: g.value), min(known, key=lambda g: g.value)
             ta.result["spread"] = (hi, lo, hi.value - lo.value)  # "最少的是哪个？比最多的少多少"
             ta.computed.append(hi.value - lo.value)
@@ -303,6 +301,8 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
             ta.notes.append("注意：库中各年份的报告数量不同（" + "，".join(f"{y}年{n}份" for y, n in sorted(counts.items()))
                             + "），按年合计的比较受收录范围影响，不代表全部机关的真实变化。")
     elif by == "part":
+        ta.result["total"] = sum(g.value for g in known)  # the parts add up to the whole: shown beside them
+        ta.computed.append(ta.result["total"])
         reports = sorted({(i.agency or i.file, i.year) for i in items}, key=lambda x: (x[1] or 0, x[0]))
         if len(reports) > 1:
             ta.notes.append("注意：各类数值为" + "、".join(f"{y}年{a}" for a, y in reports) + "的合计。")
@@ -386,9 +386,10 @@ def _as_shares(ta: TableAnswer, quantities: list[Quantity]) -> Quantity:
     return share
 
 
-def template_gaps(query: Query, library) -> list[str]:
+def template_gaps(query: Query, library) -> list[tuple[str, str]]:
     """Why a named report has no value: its template has no such row (the 2021 revision dropped 政府集中采购 and
-    其他对外管理服务事项), said as a fact instead of a guess."""
+    其他对外管理服务事项), said as a fact instead of a guess. -> (sentence, template) per report; the template's
+    name is a year the answer may print without a source."""
     from index.tables.labels import row_specs
 
     if not query.agencies or not query.years:
@@ -408,9 +409,11 @@ def template_gaps(query: Query, library) -> list[str]:
             have = [specs[r] for r in q.rows if r in specs]
             if q.rows and not have:
                 lacking.append(q.display)
-            elif have and q.table == "主动公开" and not any(_norm_col(c) in {_norm_col(x) for s in have for x in s.columns}
-                                                          for c in q.columns):
-                lacking.append(q.display)  # the row is there, the column is not (收费金额 is new in 2021)
+            elif have and q.table == "主动公开":
+                printed = {_norm_col(x) for s in have for x in s.columns}
+                if not any(_norm_col(c) in printed for c in q.columns):
+                    lacking.append(q.display)  # the row is there, the column is not (收费金额 is new in 2021)
         if lacking:
-            out.append(f"{d['agency']}{d['year']}年的报告采用{d['template']}年版模板，该模板没有“{'、'.join(lacking)}”一栏")
+            out.append((f"{d['agency']}{d['year']}年的报告采用{d['template']}年版模板，该模板没有“{'、'.join(lacking)}”一栏",
+                        d["template"]))
     return out

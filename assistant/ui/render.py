@@ -44,9 +44,7 @@ def split_section(section: Optional[str]) -> tuple[str, str]:
     return parts[0], " > ".join(parts[1:])
 
 
-def where(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None,
-          page_end: Optional[int] = None) -> str:
-    return span_label(line_start, line_end, page, page_end)
+where = span_label  # 第5页第33–35行, as the answers and 简报 write it
 
 
 def citation_text(agency, year, file, section, line_start, line_end=None, page=None, quote="",
