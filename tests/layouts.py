@@ -345,9 +345,73 @@ def write_pdf(report: dict, path: Path) -> Path:
     return path
 
 
+# ---------------------------------------------------------------- real portal / converter families
+CRAWLER_HEADER = ["标题: {agency}{year}年度政府信息公开工作年度报告", "发布时间: {next}-03-10 15:35", "文号: ",
+                  "发布机构: {agency}", "栏目: 政府信息公开年报",
+                  "原文链接: https://www.example.gov.cn/zwgk/zfxxgk/zfxxgknb/{next}03/t{next}0310_1.htm",
+                  "==================== 正文 ===================="]
+_STRAY_SPACE = {"三、本年度办理结果": "三、本年度办 理结果 ", "社会公益组织": "社会公益 组织 ",
+                "法律服务机构": "法律服务 机构 "}
+
+
+def crawler_line(report: dict) -> str:
+    """A portal page as a crawler's text: a header block, then the whole body on one line with every table
+    cell run together (labels, header rows and digits), stray spaces inside some labels, and the 15
+    复议/诉讼 cells one digit run. Table 1 runs together too: with no balance rule there, its runs are read
+    as best readings and marked uncertain where the split is not determined."""
+    head = [ln.format(agency=report["agency"], year=report["year"], next=report["year"] + 1)
+            for ln in CRAWLER_HEADER]
+    body = ["本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据统计期限为"
+            f"{report['year']}年1月1日至{report['year']}年12月31日。",
+            "一、总体情况 本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。"]
+    for table, rows in logical(report).items():
+        body.append(HEADINGS[table])
+        for labels, values in rows:
+            body.append("".join(_STRAY_SPACE.get(c, c) for c in labels) + "".join(values))
+    body += ["五、存在的主要问题及改进情况工作中仍存在一些不足，下一步将继续改进。", "六、其他需要报告的事项无。"]
+    return "\n".join(head + ["".join(body)])
+
+
+def md_fragments(report: dict) -> str:
+    """A PDF converted to Markdown by a third-party tool: pipe tables broken into fragments at page marks
+    (`— 4 —`), a separator row under each fragment's first row, rows whose label wrapped in the PDF lose
+    their label (the numbers stand as an unlabeled row, still in table order), and the header cells of
+    table 2 spread over rows of their own."""
+    lg = logical(report)
+    out = [f"# {report['agency']}{report['year']}年政府信息公开工作年度报告", "", "一、总体情况", "",
+           "本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。", ""]
+    page = 3
+    for table, rows in lg.items():
+        out += [f"**{HEADINGS[table]}**", ""]
+        fragment = 0
+        for k, (labels, values) in enumerate(rows):
+            if fragment == 0:
+                width = max(len(labels + values), 2)
+                out.append("| " + " | ".join(labels + values) + " |")
+                out.append("|" + "---|" * width)
+                fragment = 1
+                continue
+            lost = table == T2 and bool(values) and len(labels[-1]) > 10 and k % 2 == 0
+            cells = ([""] if lost else labels) + values
+            if table == T1 and labels[0].endswith("规范性文件") and len(values) == 3:
+                # the last cell dropped out of its column, left as stray text with its note
+                out += ["| " + " | ".join(labels + values[:2]) + " |", f"{values[2]}（含自然失效 1 件）"]
+                fragment += 1
+                continue
+            out.append("| " + " | ".join(cells) + " |")
+            fragment += 1
+            if table == T2 and fragment == 12:  # a page break inside the table
+                out += ["", f"— {page} —", ""]
+                page += 1
+                fragment = 0
+        out.append("")
+    return "\n".join(out + TAIL) + "\n"
+
+
 TEXT_LAYOUTS: dict[str, Callable[[dict], str]] = {
     "tab": tab, "pipe": pipe, "one_cell": one_cell, "one_cell_blank0": one_cell_blank0, "pdf_like": pdf_like,
     "run_together": run_together, "empty_as_zero": empty_as_zero,
+    "crawler_line": crawler_line, "md_fragments": md_fragments,
 }
 ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx", "pdf"]
 

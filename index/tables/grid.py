@@ -15,7 +15,9 @@ from index.tables.numbers import Cell, clean, is_unit_token, parse_cell
 
 _FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _DASHED = re.compile(r"[-—–－]")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”）)])(\d+)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”）)])([-−－]?\d[\d,]*(?:\.\d+)?(?:[-−－]\d[\d,]*(?:\.\d+)?)*)$")
+_MD_RULE = re.compile(r"^\|?(\s*:?-{3,}:?\s*\|)+\s*:?-{0,}:?\s*$")  # a Markdown table's |---|---| rule
+_SIGN_INSIDE = re.compile(r"(?<=\d)(?=[-−－]\d)")  # "2648-18538": a signed 本年增/减 starts a new cell
 
 
 @dataclass
@@ -84,7 +86,9 @@ def _split_spaces(idx: int, text: str) -> GridLine:
     for t in clean(text).split(" "):
         m = _GLUED.match(t)
         # a flattened web page glues the label to its digits: "（七）总计5210000153"
-        toks.extend([m.group(1), m.group(2)] if m else [t])
+        parts = [m.group(1), m.group(2)] if m else [t]
+        for p in parts:
+            toks.extend(_SIGN_INSIDE.split(p) if p[:1].isdigit() or p[:1] in "-−－" else [p])
     cells = [parse_cell(t, idx) for t in toks if t]
     merged: list[Cell] = []
     for c in cells:
@@ -128,7 +132,7 @@ def grid_lines(doc: Document, start: int = 0, end: Optional[int] = None) -> list
         if not ct and t.count("\t") < 4 and t.count("|") < 4:
             out.append(GridLine(i, blank=True, tab_only="\t" in t))
             continue
-        if _is_footer(ct):
+        if _is_footer(ct) or _MD_RULE.match(ct):
             out.append(GridLine(i, blank=True))
             continue
         if "|" in t and t.count("|") >= 2:
@@ -136,6 +140,8 @@ def grid_lines(doc: Document, start: int = 0, end: Optional[int] = None) -> list
             out.append(_split_cells(i, parts))
         elif "\t" in t:
             out.append(_split_cells(i, t.split("\t")))
+        elif re.search(r"\d\s*[（(]", ct) and parse_cell(ct, i).kind in ("number", "zero"):
+            out.append(GridLine(i, values=[parse_cell(ct, i)]))  # one number with its note: "55（含…29 件）"
         elif _is_prose(t):
             out.append(GridLine(i, texts=[Cell(ct, "text", None, i)]))
         else:

@@ -12,6 +12,8 @@ from typing import Iterator, Optional
 
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _NUM = re.compile(r"^([-+−－]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|亿元|元|件|个|项|次|条|%)?$")
+# a number with a note printed in its cell: "55（含自然失效 29 件）", "3435.54万元（含追加）"
+_NOTED = re.compile(r"^([-+−－]?\d[\d,]*(?:\.\d+)?(?:万元|亿元|元|件|个|项)?)[（(][^（()）]{1,30}[)）]$")
 _CHANGE = re.compile(r"^(增加|增|减少|减)(\d+)(项|个|件)?$")
 _SLASH = {"/", "／", "—", "-", "--", "——", "－", "无", "×", "\\"}
 MONEY_FACTOR = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
@@ -44,6 +46,9 @@ def parse_cell(text: str, line: int) -> Cell:
     if t in _SLASH:
         return Cell(printed, "slash", None, line)
     m = _NUM.match(t)
+    noted = _NOTED.match(t) if not m else None
+    if noted:
+        m = _NUM.match(noted.group(1))
     if not m:
         # 本年增/减 printed in words: "增加3" / "减少2" / "减2"
         w = _CHANGE.match(t)

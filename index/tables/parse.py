@@ -13,7 +13,9 @@ from index.records import Document, Fact, SourceRef, TableResult, Warning
 from index.tables import labels as L
 from index.tables.grid import GridLine, find_regions, grid_lines
 from index.tables.numbers import Cell, clean, to_yuan
-from index.tables.rows import bind, find_hits, value_groups
+from index.tables.rows import bind, fill_in_order, find_hits, value_groups
+from index.tables.runs import prose_numbers, read_run
+from index.tables.stream import reline
 from index.tables.solve import Choice, Reading, Slot, candidates, choose, row_sum_ok
 
 _2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额|逾期不补正|逾期未按收费通知")
@@ -34,12 +36,19 @@ class _Builder:
         self.doc, self.template = doc, template
         self.facts: list[Fact] = []
         self.warnings: list[Warning] = []
+        self._text: Optional[str] = None
 
     def src(self, line_idx: Optional[int]) -> Optional[SourceRef]:
         if line_idx is None:
             return None
         ln = self.doc.lines[line_idx]
         return SourceRef(line=ln.line, text=ln.text, page=ln.page, cell_ref=ln.cell_ref)
+
+    def prose(self, spec) -> set[int]:
+        """Counts the body states about a table-1 row (its words without the 行政 prefix variants)."""
+        if self._text is None:
+            self._text = self.doc.text
+        return prose_numbers(self._text, spec.keys)
 
     def warn(self, code: str, msg: str):
         self.warnings.append(Warning(code, f"{self.doc.file}：{msg}", self.doc.file))
@@ -77,10 +86,32 @@ def _money_unit(glines: list[GridLine], before_line: int, default: str) -> str:
     return unit or default
 
 
+def _stray_cells(glines: list[GridLine], rows, groups) -> dict[int, list[Cell]]:
+    """A value left as stray text on the line after its row (a converter drops a cell out of its column:
+    `| 规范性文件 | 4 | 4 |` then `11（含自然失效 2 件）`): bound row group id -> the cells that follow it."""
+    used = {id(r.group) for r in rows if r.group is not None}
+    next_line = {}
+    order = [g.idx for g in glines if not g.blank]
+    for a, b2 in zip(order, order[1:]):
+        next_line[a] = b2
+    out = {}
+    for r in rows:
+        if r.group is None:
+            continue
+        follow = next_line.get(r.group.lines[-1])
+        stray = next((g for g in groups if id(g) not in used and g.lines[0] == follow and g.nonempty), None)
+        if stray is not None:
+            out[id(r.group)] = list(stray.cells)
+            used.add(id(stray))
+    return out
+
+
 def _table1(b: _Builder, glines: list[GridLine]):
     specs = L.row_specs(L.T1, b.template)
     hits = find_hits(glines, specs)
-    rows = bind(glines, hits, value_groups(glines, 3))
+    groups = value_groups(glines, 3)
+    rows = bind(glines, hits, groups)
+    strays = _stray_cells(glines, rows, groups)
     found = set()
     for br in rows:
         spec = br.spec
@@ -95,6 +126,20 @@ def _table1(b: _Builder, glines: list[GridLine]):
             cells.pop()
         while len(cells) > k and cells[0].kind == "empty":
             cells.pop(0)
+        printed = [c for c in cells if c.kind != "empty"]
+        if len(printed) < k and id(br.group) in strays:  # the row's last cell drifted onto the next line
+            cells = printed + strays[id(br.group)]
+        run = read_run(cells, spec.columns, b.prose(spec)) if 0 < len(cells) < k else None
+        if run is not None:
+            for i, col in enumerate(spec.columns):
+                value, unit = run.values[i], None
+                if spec.money and i == k - 1:
+                    unit = _money_unit(glines, br.hit.lines[0] + 1, "万元" if b.template == "2021" else "元")
+                    value = to_yuan(value, unit)
+                kind = "zero" if value == 0 else "number"
+                b.add(L.T1, spec.name, col, value, kind, run.printed[i], cells[0].line, unit=unit,
+                      uncertain=i in run.uncertain or br.distance > 3)
+            continue
         if len(cells) != k:
             b.warn("cells", f"主动公开表“{spec.name}”行（第{b.doc.lines[br.hit.lines[0]].line}行）有"
                             f"{len(cells)}个数值，应为{k}列；按从左到右读取并标记为不确定")
@@ -163,7 +208,8 @@ def _table2(b: _Builder, glines: list[GridLine]):
     specs = L.row_specs(L.T2, variant)
     glines = _trim_header(glines, specs)
     hits = find_hits(glines, specs)
-    rows = bind(glines, hits, value_groups(glines, 7))
+    groups = value_groups(glines, 7)
+    rows = fill_in_order(specs, bind(glines, hits, groups), groups)
     cands: dict[str, list[Reading]] = {}
     where: dict[str, int] = {}
     far: set[str] = set()
@@ -172,9 +218,12 @@ def _table2(b: _Builder, glines: list[GridLine]):
             continue
         cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
         where[br.spec.name] = br.group.lines[0]
-        if br.distance > 8:  # paired by order across a long gap: the balance rules must confirm it
+        if br.distance > 8 or br.inferred:  # paired by order, not by label: the balance rules must confirm
             far.add(br.spec.name)
-    chosen = choose(cands, _t2_rules(variant), perfect=14)
+    rules = _t2_rules(variant)
+    chosen = choose(cands, rules, perfect=14)
+    if far and rules({k: c.reading.values for k, c in chosen.items()}) >= 14:
+        far = set()  # every column rule holds with these rows in place: the order reading is confirmed
     for spec in specs:
         ch = chosen.get(spec.name)
         if ch is None:
@@ -239,6 +288,7 @@ def parse_tables(doc: Document) -> TableResult:
     """The three standard tables of `doc` as facts, with the in-report balance checks."""
     from index.audit import audit_facts
 
+    doc = reline(doc)  # run-together cells (a crawler's one-line page) cut into one row per label
     regions = find_regions(doc)
     template = detect_template(doc, regions)
     if template is None:

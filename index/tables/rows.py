@@ -48,6 +48,7 @@ class BoundRow:
     group: Optional[Group]
     same_line: bool = False
     distance: int = 0
+    inferred: bool = False  # no label was found: placed by table order between its neighbours
 
 
 def find_hits(glines: list[GridLine], specs: tuple[RowSpec, ...]) -> list[Hit]:
@@ -206,4 +207,32 @@ def bind(glines: list[GridLine], hits: list[Hit], groups: list[Group]) -> list[B
     out = []
     for hi, h in enumerate(hits):
         out.append(bound.get(hi, BoundRow(h.spec, h, None)))
+    return out
+
+
+def fill_in_order(specs: tuple[RowSpec, ...], rows: list[BoundRow], groups: list[Group]) -> list[BoundRow]:
+    """Rows whose label was lost (a converter drops a wrapped label and leaves its numbers as an unlabeled
+    row, still in table order): between two rows that were found, as many unlabeled value groups as missing
+    rows are paired with them in order. Only an exact count pairs; the balance rules then confirm or not."""
+    bound = {r.spec.name: r for r in rows if r.group is not None}
+    used = {id(r.group) for r in bound.values()}
+    free = sorted((g for g in groups if id(g) not in used and g.nonempty), key=lambda g: g.lines[0])
+    order = [s.name for s in specs]
+    out = list(rows)
+    anchors = [i for i, n in enumerate(order) if n in bound]
+    # a virtual anchor before the first and after the last row lets the table's ends be filled too
+    for a, b in zip([-1] + anchors, anchors + [len(order)]):
+        missing = [specs[i] for i in range(a + 1, b) if order[i] not in bound]
+        if not missing:
+            continue
+        lo = bound[order[a]].group.lines[-1] if a >= 0 else -1
+        hi = bound[order[b]].group.lines[0] if b < len(order) else float("inf")
+        if a < 0 or b >= len(order):
+            continue  # only between two found rows: the ends are where headers and stray lines sit
+        between = [g for g in free if lo < g.lines[0] < hi]
+        if len(between) != len(missing):
+            continue
+        for spec, g in zip(missing, between):
+            out = [r for r in out if r.spec.name != spec.name]
+            out.append(BoundRow(spec, Hit(spec, list(g.lines), 0.0, ""), g, inferred=True))
     return out
