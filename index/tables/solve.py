@@ -104,7 +104,13 @@ def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) 
     else:
         digits = [c for c in cells if c.kind in ("number", "zero") and c.printed.isdigit()]
         if len(digits) == n and n > 0:
-            for parts in splits([c.printed for c in cells], want, sums):
+            printed = [c.printed for c in cells]
+            cuts = list(splits(printed, want, sums))
+            if not cuts:
+                # the report's own sums do not hold (a 总计 of 0 beside non-zero parts): the digits are
+                # still cut, by leading zeros alone, and the row stays marked by its failed row sum
+                cuts = list(splits(printed, want, None, limit=200))
+            for parts in cuts:
                 slots, ci, used = [], 0, 0
                 # map each piece back to the printed cell it was cut from
                 for p in parts:
@@ -177,7 +183,9 @@ def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], i
     for r in names:
         ch = Choice(best[r])
         for cand in rows[r]:
-            if cand is best[r] or not cand.row_ok:
+            # an alternative counts when it is as good a reading: a row whose own sum fails in every
+            # reading (the report contradicts itself) has its equally possible cuts marked too
+            if cand is best[r] or (best[r].row_ok and not cand.row_ok):
                 continue
             a = dict(best)
             a[r] = cand
