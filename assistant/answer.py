@@ -58,8 +58,9 @@ class Assistant:
         return self
 
     def reports(self) -> list[ReportInfo]:
-        if self._reports is None:
-            self._reports = library_reports(self.library)
+        version = self.library.version() if hasattr(self.library, "version") else None  # another process ingested
+        if self._reports is None or version != getattr(self, "_version", None):
+            self._reports, self._sources, self._version = library_reports(self.library), None, version
         return self._reports
 
     def refresh(self) -> None:

@@ -98,8 +98,11 @@ class HybridRetriever(BaseRetriever):
 
     # ------------------------------------------------------------ set-up
     def warm_up(self) -> "HybridRetriever":
-        if self._ready:
+        # a writer in another process moved the manifest on: reload the chunks, BM25 and vectors (live readers)
+        version = self.library.version() if hasattr(self.library, "version") else None
+        if self._ready and version == getattr(self, "_version", None):
             return self
+        self._version = version
         from index.bm25 import BM25_ROWS_SQL, BM25Index
 
         self._chunks = load_chunks(self.library, self.kinds or None)
