@@ -38,6 +38,14 @@ class Line:
     page: Optional[int] = None
     cells: Optional[list[str]] = None
     cell_ref: Optional[str] = None
+    # Lines read by OCR from a scanned page (扫描件识别): box = (x0, y0, x1, y1) in pixels of the page image
+    # (a PDF page rendered at the OCR dpi), conf = the row's lowest OCR confidence, cell_boxes = each cell's box
+    # (None for a cell nothing was read in), uncertain_cells = indexes of cells read below the confidence bar.
+    ocr: bool = False
+    box: Optional[tuple] = None
+    conf: Optional[float] = None
+    uncertain_cells: Optional[list[int]] = None
+    cell_boxes: Optional[list] = None
 
 
 @dataclass
@@ -47,7 +55,7 @@ class Document:
     file: str  # base name, the report's key in the library
     path: str
     sha256: str
-    format: Literal["txt", "md", "pdf", "docx", "html"]
+    format: Literal["txt", "md", "pdf", "docx", "html", "image"]
     lines: list[Line]
     encoding: Optional[str] = None
     warnings: list["Warning"] = field(default_factory=list)
@@ -263,10 +271,12 @@ class Citation:
     column: Optional[str] = None
     value: Optional[float] = None
     page_end: Optional[int] = None  # a PDF quote that runs onto the next page
+    scan: Optional[str] = None  # 扫描件识别 第3页 框(x0,y0,x1,y1): read by OCR from a page image, check it there
 
     @property
     def where(self) -> str:
-        return span_label(self.line_start, self.line_end, self.page, self.page_end)
+        loc = span_label(self.line_start, self.line_end, self.page, self.page_end)
+        return f"{loc}（{self.scan}）" if self.scan else loc
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None or k in ("n", "file", "kind", "quote")}
