@@ -301,7 +301,7 @@ def test_scanned_pdf_without_text_layer(tmp_path):
         c.rect(50, 50, 400, 600, fill=1)  # an "image" of a page: shapes, no text
         c.showPage()
     c.save()
-    _refused(p, "没有文字层，无法识别（本系统不做OCR）")
+    _refused(p, "没有文字层", "OCR")  # nothing to OCR either: shapes, no page image
 
 
 def test_corrupt_docx_and_zip_that_is_not_word(tmp_path):
