@@ -4,8 +4,8 @@ Dispatch is by content first, extension second: a PDF renamed .txt is still read
 and a picture renamed .txt is refused as binary instead of being decoded into garbage. Every refusal is an
 IngestError naming the file, the problem and what to do, in Chinese with the English in brackets.
 
-Supported: .txt .md (UTF-8, UTF-8 BOM, UTF-16 BOM, GBK/GB18030, Big5 with a warning), .pdf (text layer),
-.docx, .html/.htm. See each module for how Line.line is numbered.
+Supported: .txt .md (UTF-8, UTF-8 BOM, UTF-16 BOM, GBK/GB18030, Big5 with a warning), .pdf (text layer; scanned
+pages by OCR), .docx, .html/.htm, .png/.jpg page images (OCR). See each module for how Line.line is numbered.
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from index.records import Document, Warning
 from .normalize import sniff
 
 SUPPORTED = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx",
-             ".html": "html", ".htm": "html", ".xhtml": "html"}
+             ".html": "html", ".htm": "html", ".xhtml": "html", ".png": "image", ".jpg": "image", ".jpeg": "image"}
 _ADVICE = {".doc": "请用 Word 另存为 .docx", ".wps": "请另存为 .docx", ".xls": "表格文件不是年度报告全文",
            ".xlsx": "表格文件不是年度报告全文", ".ofd": "请导出为 PDF", ".rtf": "请另存为 .docx 或 .txt",
-           ".jpg": "本系统不做OCR", ".jpeg": "本系统不做OCR", ".png": "本系统不做OCR"}
+           ".tif": "请另存为 .png 或 .jpg", ".tiff": "请另存为 .png 或 .jpg"}
 # A report's full text is well under 5 MB even as a PDF; a far larger file is the wrong file (or a scan), and
 # reading it whole would cost memory several times its size. Checked before a byte is read.
 MAX_FILE_MB = float(os.environ.get("ASSISTANT_MAX_FILE_MB", "30"))
@@ -37,7 +37,7 @@ def load(path) -> Document:
         raise IngestError(name, f"文件不存在 (no such file: {path})")
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
-        advice = _ADVICE.get(ext, "支持 .txt .md .pdf .docx .html")
+        advice = _ADVICE.get(ext, "支持 .txt .md .pdf .docx .html .png .jpg")
         raise IngestError(name, f"不支持的文件类型 {ext or '（无扩展名）'}：{advice} "
                                 f"(unsupported file type; supported: {', '.join(sorted(SUPPORTED))})")
     size = path.stat().st_size
@@ -58,6 +58,10 @@ def load(path) -> Document:
         # a password-protected .docx is stored as an OLE container, like a legacy .doc
         raise IngestError(name, "DOCX 已加密（需要密码），或是改了扩展名的旧版 .doc 文件：请用 Word 另存为未加密的 .docx "
                                 "(password-protected .docx or a renamed legacy .doc)")
+    if declared == "image" and kind in ("binary:PNG 图片 (PNG image)", "binary:JPEG 图片 (JPEG image)"):
+        from .image import load_image
+        lines, w = load_image(path)
+        return Document(file=name, path=str(path.resolve()), sha256=sha, format="image", lines=lines, warnings=w)
     if kind and kind.startswith("binary:"):
         expected = declared.upper() if declared in ("pdf", "docx") else f"{ext}文本"
         raise IngestError(name, f"文件内容是{kind[7:]}，不是{expected}；可能是改了扩展名的二进制文件或文件已损坏 "
@@ -69,8 +73,9 @@ def load(path) -> Document:
         actual = "docx"
     elif kind == "html" and declared in ("txt", "md"):
         actual = "html"
-    elif declared in ("pdf", "docx") and kind is None:
-        raise IngestError(name, f"扩展名是{ext}，但内容不是{declared.upper()}（文件损坏或改了扩展名） "
+    elif declared in ("pdf", "docx", "image") and kind is None:
+        what = "图片" if declared == "image" else declared.upper()
+        raise IngestError(name, f"扩展名是{ext}，但内容不是{what}（文件损坏或改了扩展名） "
                                 f"(not a {declared.upper()} file despite its extension)")
     if actual != declared:
         warnings.append(Warning("format", f"{name}: 扩展名是{ext}，按内容作为 {actual} 读取 "
