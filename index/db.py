@@ -9,6 +9,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+# Which edition of one (agency, year) is current, as an ORDER BY over reports aliased r2: a staff choice first,
+# then the edition whose tables balance (audit pass before uncertain before fail), then the newest.
+EDITION_ORDER = ("r2.pinned DESC, CASE r2.audit_status WHEN 'pass' THEN 0 WHEN 'not_assessable' THEN 1 "
+                 "WHEN 'uncertain' THEN 2 WHEN 'fail' THEN 3 ELSE 1 END, r2.added DESC, r2.file DESC")
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_reports_chunks", """
 CREATE TABLE reports (
@@ -83,6 +88,22 @@ ALTER TABLE reports ADD COLUMN stored_path TEXT;
     # (1.1 s per question at 1k reports, 9 s at 10k; bench/scale.py); with it, ~1 ms
     ("m005_reports_agency_year", """
 CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
+"""),
+    # editions (issue 16): one (agency, year) is one report; a second file of it (another format, encoding or a
+    # corrected version) is an edition of it, and exactly one edition is `current`, the one every count, ranking
+    # and trend reads (Library shadows `reports` with the current editions). `name` is the file's own base name
+    # (the key `file` differs when another report already holds that name), `added` orders editions by when
+    # they first came in (kept across re-parses), `pinned` is a staff choice of the current edition.
+    ("m006_editions", """
+ALTER TABLE reports ADD COLUMN name TEXT;
+ALTER TABLE reports ADD COLUMN added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reports ADD COLUMN current INTEGER NOT NULL DEFAULT 1;
+UPDATE reports SET name = file, added = rowid;
+UPDATE reports SET current = (file = (SELECT r2.file FROM reports r2 WHERE r2.agency = reports.agency
+    AND r2.year = reports.year ORDER BY """ + EDITION_ORDER + """ LIMIT 1))
+    WHERE agency IS NOT NULL AND year IS NOT NULL;
+CREATE INDEX IF NOT EXISTS reports_current ON reports(current);
 """),
 ]
 

@@ -3,6 +3,15 @@
 Opening refuses a store that the current code cannot read correctly (built with another embedder, or parsed
 by an older parser/chunker) with a message that says what to run. Everything here is read-only: `sql()`
 runs on a `query_only` connection, so an ad-hoc query cannot change the library.
+
+Editions, in one place: on this connection `reports` is a TEMP VIEW over the current editions only
+(`main.reports WHERE current = 1`; SQLite resolves an unqualified name in `temp` before `main`). So every query
+of the read side — the table tool's counts and rankings, trends, the 简报, retrieval's chunk join, the app —
+sees one report per (agency, year) without knowing editions exist; `editions()` and `report()` read the
+table itself (`main.reports`) to list and show every edition.
+
+Live readers: a writer in another process bumps `settings.manifest_version`. `version()` reads it; `bm25()`
+and `vectors()` return views cached per version, so a reader that asks again after a write gets fresh ones.
 """
 from __future__ import annotations
 
@@ -39,6 +48,9 @@ class ReportInfo:
     path: str  # where it was ingested from
     stored_path: Optional[str]  # its copy, relative to the store
     ingested_at: str
+    name: Optional[str] = None  # the file's own base name (`file`, the key, differs after a name clash)
+    current: bool = True  # the edition counts use (one per agency and year)
+    pinned: bool = False  # chosen by staff
     warnings: list[dict] = field(default_factory=list)
     evidence: dict[str, dict] = field(default_factory=dict)  # field -> {value, source, text, line}
     user: dict[str, Any] = field(default_factory=dict)  # user corrections
@@ -62,7 +74,8 @@ def _report(r: sqlite3.Row) -> ReportInfo:
     return ReportInfo(file=r["file"], agency=r["agency"], region=r["region"], level=r["level"], year=r["year"],
                       template=r["template"], format=r["format"], sha256=r["sha256"], n_chunks=r["n_chunks"],
                       n_facts=r["n_facts"], audit_status=r["audit_status"], path=r["path"],
-                      stored_path=r["stored_path"], ingested_at=r["ingested_at"],
+                      stored_path=r["stored_path"], ingested_at=r["ingested_at"], name=r["name"] or r["file"],
+                      current=bool(r["current"]), pinned=bool(r["pinned"]),
                       warnings=json.loads(r["warnings_json"] or "[]"), evidence=meta.get("evidence", {}),
                       user=meta.get("user", {}))
 
@@ -84,7 +97,11 @@ class Library:
     def __init__(self, store_dir: Path | str | None = None, embedder: Optional[str] = None, check: bool = True):
         self.paths = StorePaths(resolve_store(store_dir))
         self.con = db.connect(self.paths.db)
+        # the current-edition filter of the whole read side (see the module doc), made before query_only
+        self.con.execute("CREATE TEMP VIEW IF NOT EXISTS reports AS SELECT * FROM main.reports WHERE current = 1")
         self.con.execute("PRAGMA query_only = ON")
+        self._views: dict[str, tuple[str, Any]] = {}  # "bm25"/"vectors" -> (manifest version, object)
+        self._vlock = threading.Lock()
         self._lock = threading.Lock()
         self._lines: dict[tuple[str, str], list[Line]] = {}
         self._wanted = embedder or os.environ.get("ASSISTANT_EMBEDDER")
@@ -129,17 +146,35 @@ class Library:
 
         return get_embedder(self.embedder_name)
 
+    def version(self) -> str:
+        """The manifest version: changes with every write of any process (cheap: one indexed row)."""
+        rows = self.sql("SELECT value FROM settings WHERE key = 'manifest_version'")
+        return rows[0][0] if rows else "0"
+
     def vectors(self):
+        """The store's Chroma collection, reopened when the manifest moved on since it was opened (a local
+        Chroma client keeps its view of the index from when it opened it; see ChromaVectors.search)."""
         from index.vectors import ChromaVectors
 
-        return ChromaVectors(self.paths.root, self.embedder())
+        return self._view("vectors", lambda v: ChromaVectors(self.paths.root, self.embedder(), fresh=v is not None))
 
     def bm25(self):
-        """The persisted BM25 index (rebuilt in memory from the chunks if a writer has moved on)."""
+        """The persisted BM25 index of this manifest version (rebuilt in memory if a writer has moved on and
+        not saved yet)."""
         from index.bm25 import BM25_ROWS_SQL, load_or_build
 
-        stamp = self.settings().get("manifest_version", "0")
-        return load_or_build(self.paths.bm25, stamp, lambda: [(r[0], r[1]) for r in self.sql(BM25_ROWS_SQL)])
+        def build(_old):
+            stamp = self.version()
+            return load_or_build(self.paths.bm25, stamp, lambda: [(r[0], r[1]) for r in self.sql(BM25_ROWS_SQL)])
+        return self._view("bm25", build)
+
+    def _view(self, name: str, make):
+        version = self.version()
+        with self._vlock:
+            got = self._views.get(name)
+            if got is None or got[0] != version:
+                self._views[name] = (version, make(got))
+            return self._views[name][1]
 
     # ------------------------------------------------------------ reports, facts, checks
     def sql(self, query: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -153,8 +188,24 @@ class Library:
         return [_report(r) for r in self.sql("SELECT * FROM reports ORDER BY agency, year, file")]
 
     def report(self, file: str) -> Optional[ReportInfo]:
-        rows = self.sql("SELECT * FROM reports WHERE file = ?", (file,))
+        """Any edition by its key, current or not (a citation of an older answer still opens)."""
+        rows = self.sql("SELECT * FROM main.reports WHERE file = ?", (file,))
         return _report(rows[0]) if rows else None
+
+    def editions(self, file: Optional[str] = None) -> list[ReportInfo]:
+        """Every edition of `file`'s report (the current one first), or, without `file`, every stored file of
+        every report (the library list with its editions)."""
+        from index.db import EDITION_ORDER
+
+        if file is None:
+            return [_report(r) for r in self.sql("SELECT * FROM main.reports ORDER BY agency, year, current DESC, file")]
+        rep = self.report(file)
+        if rep is None:
+            return []
+        if rep.agency is None or rep.year is None:
+            return [rep]
+        return [_report(r) for r in self.sql(f"SELECT * FROM main.reports r2 WHERE agency = ? AND year = ? "
+                                             f"ORDER BY {EDITION_ORDER}", (rep.agency, rep.year))]
 
     def facts(self, table=None, row=None, column=None, agency=None, year=None, file=None) -> list[LibraryFact]:
         """Stored cells; each filter is a value or a list of values."""
@@ -162,7 +213,10 @@ class Library:
         for col, val in (("f.tbl", table), ("f.row_name", row), ("f.col_name", column), ("r.agency", agency),
                          ("r.year", year), ("f.file", file)):
             _in(col, val, where, params)
-        q = ("SELECT f.*, r.agency, r.year, r.region, r.level FROM facts f JOIN reports r ON r.file = f.file"
+        # a file asked by name is read whatever its edition (a citation, the table panel); otherwise only
+        # current editions count
+        q = ("SELECT f.*, r.agency, r.year, r.region, r.level FROM facts f JOIN "
+             + ("main.reports" if file is not None else "reports") + " r ON r.file = f.file"
              + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.agency, r.year, f.file, f.id")
         out = []
         for r in self.sql(q, params):
@@ -180,7 +234,7 @@ class Library:
         return [check_from_row(r) for r in rows]
 
     # ------------------------------------------------------------ chunks and sources
-    _CHUNK_SQL = ("SELECT c.*, r.agency, r.year, r.level FROM chunks c JOIN reports r ON r.file = c.file")
+    _CHUNK_SQL = ("SELECT c.*, r.agency, r.year, r.level FROM chunks c JOIN main.reports r ON r.file = c.file")
 
     @staticmethod
     def _chunk(r: sqlite3.Row) -> Chunk:
@@ -193,8 +247,8 @@ class Library:
         return self._chunk(rows[0]) if rows else None
 
     def chunks(self, file: Optional[str] = None) -> list[Chunk]:
-        if file is None:
-            return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " ORDER BY c.file, c.ord")]
+        if file is None:  # current editions only
+            return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE r.current = 1 ORDER BY c.file, c.ord")]
         return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE c.file = ? ORDER BY c.ord", (file,))]
 
     def source_path(self, file: str) -> Optional[Path]:
@@ -220,8 +274,9 @@ class Library:
         return self._lines[key]
 
     def refresh(self) -> None:
-        """Forget cached source lines (after a writer changed the library)."""
+        """Forget cached source lines and views (after a writer changed the library)."""
         self._lines.clear()
+        self._views.clear()
 
     def close(self) -> None:
         self.con.close()

@@ -3,6 +3,10 @@
 Chroma and BM25 are derived from it. One report is written in one transaction (`replace_report`), and every
 write bumps `settings.manifest_version`, the stamp derived indexes compare against to know they are stale.
 `fact_from_row` / `check_from_row` turn rows back into records for the read side and the chain audit.
+
+Editions: reports sharing (agency, year) are editions of one report. Every write recomputes which edition is
+`current` in the same transaction (`_choose_current`, the order in `db.EDITION_ORDER`), so a reader never sees
+two current editions of one report, nor none.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from index import db
+from index.db import EDITION_ORDER
 from index.bm25 import BM25_ROWS_SQL
 from index.config import CHUNKER_VERSION, PARSER_VERSION
 from index.records import Check, CheckSide, Fact, ParsedReport, SourceRef
@@ -86,6 +91,13 @@ class Manifest:
     def files(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT file FROM reports ORDER BY file")]
 
+    def editions(self, agency: Optional[str], year: Optional[int]) -> list[sqlite3.Row]:
+        """Every stored edition of one (agency, year), the current one first."""
+        if agency is None or year is None:
+            return []
+        return self.con.execute(f"SELECT * FROM reports r2 WHERE agency = ? AND year = ? ORDER BY {EDITION_ORDER}",
+                                (agency, year)).fetchall()
+
     def file_with_sha(self, sha: str, other_than: str) -> Optional[str]:
         r = self.con.execute("SELECT file FROM reports WHERE sha256 = ? AND file != ? ORDER BY file LIMIT 1",
                              (sha, other_than)).fetchone()
@@ -110,8 +122,10 @@ class Manifest:
         return {r[0] for r in self.con.execute("SELECT stored_path FROM reports WHERE stored_path IS NOT NULL")}
 
     # ------------------------------------------------------------ writes (one transaction each)
-    def replace_report(self, p: ParsedReport, source_path: str, stored_path: str, user: dict) -> None:
-        """Swap in every row of one report at once; readers see the old version or the new one, never half."""
+    def replace_report(self, p: ParsedReport, source_path: str, stored_path: str, user: dict,
+                       name: Optional[str] = None) -> None:
+        """Swap in every row of one report at once; readers see the old version or the new one, never half.
+        `name`: the file's own base name when its key (`p.file`) had to differ from it."""
         meta, doc = p.meta, p.doc
         meta_json = json.dumps({"evidence": {k: asdict(v) for k, v in meta.evidence.items()}, "user": user},
                                ensure_ascii=False, default=str)
@@ -123,13 +137,17 @@ class Manifest:
             for t in ("chunks", "facts", "checks"):
                 con.execute(f"DELETE FROM {t} WHERE file = ?", (doc.file,))
             con.execute("DELETE FROM checks WHERE other_file = ? AND rule = 'chain'", (doc.file,))
+            old = con.execute("SELECT name, added, pinned FROM reports WHERE file = ?", (doc.file,)).fetchone()
+            added = old["added"] if old else con.execute("SELECT COALESCE(MAX(added), 0) + 1 FROM reports").fetchone()[0]
             con.execute(
                 "INSERT OR REPLACE INTO reports(file, path, sha256, format, encoding, agency, region, level, year, "
                 "template, meta_json, warnings_json, n_chunks, n_facts, audit_status, ingested_at, parser_version, "
-                "chunker_version, stored_path) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'),?,?,?)",
+                "chunker_version, stored_path, name, added, pinned, current) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,datetime('now'),?,?,?,?,?,?,0)",
                 (doc.file, source_path, doc.sha256, doc.format, doc.encoding, meta.agency, meta.region, meta.level,
                  meta.year, p.tables.template, meta_json, warnings, len(p.chunks), len(p.tables.facts),
-                 audit_status(p.checks), PARSER_VERSION, CHUNKER_VERSION, stored_path))
+                 audit_status(p.checks), PARSER_VERSION, CHUNKER_VERSION, stored_path,
+                 name or (old["name"] if old else None) or doc.file, added, old["pinned"] if old else 0))
             con.executemany(
                 "INSERT INTO chunks(id, file, ord, kind, section, line_start, line_end, page, page_end, text) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -145,6 +163,7 @@ class Manifest:
                   f.source.page if f.source else None, f.source.cell_ref if f.source else None,
                   f.source.text if f.source else None) for f in p.tables.facts])
             self._insert_checks(p.checks)
+            self._choose_current()
             self._bump()
             con.commit()
         except BaseException:
@@ -155,8 +174,29 @@ class Manifest:
         with self.con:
             self.con.execute("DELETE FROM checks WHERE other_file = ? AND rule = 'chain'", (file,))
             n = self.con.execute("DELETE FROM reports WHERE file = ?", (file,)).rowcount  # cascades
+            self._choose_current()  # the next edition of its report, if any, takes over
             self._bump()
         return n > 0
+
+    def set_current(self, file: str) -> bool:
+        """A staff choice: `file` becomes the current edition of its report (and stays so on later ingests)."""
+        row = self.report(file)
+        if row is None:
+            return False
+        with self.con:
+            self.con.execute("UPDATE reports SET pinned = (file = ?) WHERE agency IS ? AND year IS ?",
+                             (file, row["agency"], row["year"]))
+            self._choose_current()
+            self._bump()
+        return True
+
+    def _choose_current(self) -> None:
+        """Recompute `current` for every report (indexed, a few ms at 10k reports) inside the caller's
+        transaction: a report without agency or year is its own report; else the first by EDITION_ORDER."""
+        self.con.execute(
+            "UPDATE reports SET current = new FROM (SELECT file AS f, CASE WHEN agency IS NULL OR year IS NULL THEN 1 "
+            "ELSE file = (SELECT r2.file FROM reports r2 WHERE r2.agency = r.agency AND r2.year = r.year "
+            f"ORDER BY {EDITION_ORDER} LIMIT 1) END AS new FROM reports r) WHERE file = f AND current != new")
 
     def reports_for_chain(self, agencies: Iterable[str]) -> list[tuple[str, str, int, list[Fact]]]:
         """(file, agency, year, facts) of every report of these agencies: input of audit.chain_checks."""
@@ -164,8 +204,8 @@ class Manifest:
         if not agencies:
             return []
         q = ",".join("?" * len(agencies))
-        reps = self.con.execute(f"SELECT file, agency, year FROM reports WHERE agency IN ({q}) AND year IS NOT NULL",
-                                agencies).fetchall()
+        reps = self.con.execute(f"SELECT file, agency, year FROM reports WHERE agency IN ({q}) AND year IS NOT NULL "
+                                "AND current = 1", agencies).fetchall()  # one edition per year, as readers see
         out = []
         for r in reps:
             facts = [fact_from_row(x) for x in self.con.execute("SELECT * FROM facts WHERE file = ?", (r[0],))]

@@ -9,60 +9,55 @@ atomically per report and under the single-writer lock:
   4. one SQLite transaction: report row, chunks, facts, checks (the manifest is the source of truth),
   5. delete the file's stale vectors and old copy, clear the pending mark.
 
+Reports are told apart by content, never by base name: a file whose bytes are stored already is skipped,
+and a different file under a name the library holds is stored under a key of its own (`年度报告~1a2b3c4d.txt`),
+said so in its result line. Files of one (agency, year) are editions of one report (see `index/manifest.py`);
+the result names the current one. Parsing runs outside the write lock (only the store step takes it), and
+what a file may expand to is bounded before it is parsed (`index/loaders/normalize.py`), so a hostile file
+cannot hold the store for long.
+
 A crash anywhere leaves the manifest at the old or the new version; `warm_up()` (on open) deletes vectors the
 manifest does not list and the BM25 index is rebuilt whenever its stamp differs from the manifest's. After
 each ingest the cross-year chain checks are recomputed for the agencies it touched.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Optional
+from typing import Callable, Iterable, Optional
 
 from index import bm25 as bm25_mod
 from index.config import CHUNKER_VERSION, PARSER_VERSION, StorePaths, store_dir as resolve_store
 from index.errors import IngestError, StoreError, StoreMismatchError
+from index.intake import (SUFFIXES, UNCHANGED, FileResult, arrival_notes, expand, key_for, left_out, precheck,
+                          sha256_of, simplify)
 from index.manifest import Manifest
 from index.records import Check, Evidence, ParsedReport, Warning
 from index.store_lock import WriteLock
 
-SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".html", ".htm"}
 USER_FIELDS = ("agency", "year", "region", "level")
-UNCHANGED = "未变化，已跳过"  # FileResult.reason of a file whose content and parser versions are unchanged
-
-
-@dataclass
-class FileResult:
-    file: str
-    status: Literal["ok", "skipped", "warning", "error"]
-    reason: str = ""
-    n_chunks: int = 0
-    n_facts: int = 0
-    warnings: list[dict] = field(default_factory=list)
-    path: str = ""
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict:
-        return {"file": self.file, "status": self.status, "reason": self.reason, "n_chunks": self.n_chunks,
-                "n_facts": self.n_facts, "warnings": self.warnings, "path": self.path,
-                "seconds": round(self.seconds, 3)}
+__all__ = ["Ingestor", "parse_report", "expand", "FileResult", "UNCHANGED", "SUFFIXES"]
 
 
 # ---------------------------------------------------------------- parsing (no embedding)
-def parse_report(path: Path | str, overrides: Optional[dict] = None) -> ParsedReport:
-    """Load and parse one report. `overrides` are user corrections of agency/year/region/level."""
+def parse_report(path: Path | str, overrides: Optional[dict] = None, file: Optional[str] = None) -> ParsedReport:
+    """Load and parse one report. `overrides` are user corrections of agency/year/region/level; `file` is its
+    key in the library when that is not the file's base name."""
     from index import audit
     from index.chunking import make_chunks, split_sections
     from index.loaders import load
     from index.metadata import infer_metadata
     from index.tables import parse_tables
 
-    doc = load(Path(path))
+    path = Path(path)
+    precheck(path)
+    doc = load(path)
+    if file:
+        doc.file = file
+    simplify(doc)
     meta = infer_metadata(doc)
     for k, v in (overrides or {}).items():
         if k in USER_FIELDS and v is not None:
@@ -92,26 +87,6 @@ def parse_report(path: Path | str, overrides: Optional[dict] = None) -> ParsedRe
             warnings.append(w)
     return ParsedReport(doc=doc, meta=meta, tables=tables, sections=sections, chunks=chunks, checks=checks,
                         warnings=warnings)
-
-
-def expand(paths: Iterable[Path | str]) -> list[Path]:
-    """Files given, plus report files found under folders given (sorted, hidden files skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
-        else:
-            out.append(p)
-    return out
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- the writer
@@ -200,28 +175,41 @@ class Ingestor:
     # ------------------------------------------------------------ public API
     def ingest(self, paths: Iterable[Path | str], prune: bool = False, force: bool = False,
                progress: Optional[Callable[[int, int, FileResult], None]] = None) -> list[FileResult]:
-        """Add or update the reports under `paths`; unchanged ones are skipped. One FileResult per file."""
+        """Add the reports under `paths`; files already stored are skipped. One FileResult per file.
+        `prune`: afterwards remove stored reports whose name and content are both absent from `paths`."""
         self.warm_up()
+        paths = list(paths)
         files = expand(paths)
-        results: list[FileResult] = []
+        results = [FileResult(f.name, "skipped", why, path=str(f), name=f.name) for f, why in left_out(paths)]
         touched: set[str] = set()
+        for i, path in enumerate(files, 1):
+            t0 = time.perf_counter()
+            r = self._ingest_one(path, force, touched)
+            r.seconds = time.perf_counter() - t0
+            results.append(r)
+            if progress:
+                progress(i, len(files), r)
         with self.lock:
-            if prune:  # first, so a report renamed on disk is stored under its new name, not skipped as a duplicate
-                present = {p.name for p in files}
-                for f in self.manifest.files():
-                    if f not in present:
-                        touched.add(self.manifest.report(f)["agency"] or "")
-                        self._delete(f)
-                        results.append(FileResult(f, "ok", "pruned: no longer present"))
-            for i, path in enumerate(files, 1):
-                t0 = time.perf_counter()
-                r = self._ingest_one(path, force, touched)
-                r.seconds = time.perf_counter() - t0
-                results.append(r)
-                if progress:
-                    progress(i, len(files), r)
+            if prune:  # after the new files are in: a mirror never drops a report before its successor is stored
+                names = {p.name for p in files}
+                shas = {r.sha256 for r in results if r.sha256}
+                for row in self.manifest.con.execute("SELECT file, name, sha256, agency FROM reports").fetchall():
+                    if (row["name"] or row["file"]) not in names and row["sha256"] not in shas:
+                        touched.add(row["agency"] or "")
+                        self._delete(row["file"])
+                        results.append(FileResult(row["file"], "ok", "pruned: no longer present",
+                                                  name=row["name"] or row["file"]))
             self._after_write(touched)
         return results
+
+    def set_current(self, file: str) -> bool:
+        """Staff choose `file` as the current edition of its report (kept on later ingests)."""
+        self.warm_up()
+        with self.lock:
+            row = self._row(file)
+            self.manifest.set_current(file)
+            self._after_write({row["agency"] or ""})
+        return True
 
     def delete(self, file: str) -> bool:
         self.warm_up()
@@ -284,53 +272,95 @@ class Ingestor:
     def _ingest_one(self, path: Path, force: bool, touched: set[str]) -> FileResult:
         name = path.name
         try:
-            sha = _sha256(path)
+            sha = sha256_of(path)
         except FileNotFoundError:
-            return FileResult(name, "error", f"文件不存在：{path}", path=str(path))
+            return FileResult(name, "error", f"文件不存在：{path}", path=str(path), name=name)
         except OSError as e:
-            return FileResult(name, "error", f"无法读取 {path}：{e.strerror or e}", path=str(path))
-        row = self.manifest.report(name)
-        if row is not None and row["sha256"] == sha and not force and row["parser_version"] == PARSER_VERSION \
-                and row["chunker_version"] == CHUNKER_VERSION:
-            return FileResult(name, "skipped", UNCHANGED, row["n_chunks"], row["n_facts"], path=str(path))
-        dup = self.manifest.file_with_sha(sha, name)
-        if dup:
-            return FileResult(name, "skipped", f"与 {dup} 内容相同（重复文件），未重复导入", path=str(path))
-        user = json.loads(row["meta_json"] or "{}").get("user", {}) if row is not None else {}
-        return self._store(path, str(path.resolve()), user, touched)
+            return FileResult(name, "error", f"无法读取 {path}：{e.strerror or e}", path=str(path), name=name)
+        for _attempt in range(3):  # parsed outside the lock: re-decided under it if another writer got there first
+            decided = self._decide(path, sha, force)
+            if isinstance(decided, FileResult):
+                return decided
+            key, user = decided
+            parsed = self._parse(path, user, key, str(path.resolve()))
+            if isinstance(parsed, FileResult):
+                return parsed
+            with self.lock:
+                if self._decide(path, sha, force) != decided:
+                    continue
+                return self._commit(parsed, path, str(path.resolve()), user, touched)
+        return FileResult(name, "error", "资料库在导入期间被其他进程反复修改，请稍后重试", path=str(path), name=name)
 
-    def _store(self, path: Path, source_path: str, user: dict, touched: set[str], reuse: bool = True) -> FileResult:
-        """Parse and write one report atomically; errors leave what was stored untouched."""
+    def _decide(self, path: Path, sha: str, force: bool):
+        """-> a FileResult (nothing to store) or (key, user corrections) for a file with content `sha`."""
+        name, m = path.name, self.manifest
+        row = m.con.execute("SELECT * FROM reports WHERE sha256 = ? ORDER BY file = ? DESC, file LIMIT 1",
+                            (sha, name)).fetchone()
+        if row is not None:
+            user = json.loads(row["meta_json"] or "{}").get("user", {})
+            if force or row["parser_version"] != PARSER_VERSION or row["chunker_version"] != CHUNKER_VERSION:
+                return row["file"], user  # the same content again, re-parsed under its own key
+            if row["file"] == name or (row["name"] or row["file"]) == name:
+                return FileResult(row["file"], "skipped", UNCHANGED, row["n_chunks"], row["n_facts"], path=str(path),
+                                  name=name, sha256=sha)
+            return FileResult(name, "skipped", f"与 {row['file']} 内容相同（重复文件），未重复导入",
+                              path=str(path), name=name, sha256=sha)
+        return key_for(name, sha, lambda k: m.report(k) is not None), {}
+
+    def _parse(self, path: Path, user: dict, key: str, source_path: str):
+        """-> ParsedReport, or the FileResult saying why the file is not stored."""
         name = path.name
         try:
-            parsed = parse_report(path, overrides=user)
+            parsed = parse_report(path, overrides=user, file=key)
         except IngestError as e:
-            return FileResult(name, "error", e.problem, path=source_path)
+            return FileResult(key, "error", e.problem, path=source_path, name=name)
+        except MemoryError:
+            return FileResult(key, "error", "文件展开后过大，内存不足，已跳过该文件 (out of memory while parsing)",
+                              path=source_path, name=name)
         except Exception as e:  # a parser bug must not stop the other files
-            return FileResult(name, "error", f"解析失败（{type(e).__name__}: {e}），已跳过该文件；"
-                                             "请连同文件一起反馈", path=source_path)
+            return FileResult(key, "error", f"解析失败（{type(e).__name__}: {e}），已跳过该文件；"
+                                            "请连同文件一起反馈", path=source_path, name=name)
         if not parsed.tables.facts and parsed.meta.agency is None and parsed.meta.year is None:
             # a README or a letter dropped in with the reports: storing it would list "README.md" as a
             # holding and feed its text to answers; user corrections (agency/year) make it a report again
-            return FileResult(name, "skipped", "看起来不是政府信息公开工作年度报告（没有找到发布机关、年度和三张统计表），"
-                                               "未导入", path=source_path)
-        old = self.manifest.report(name)
+            return FileResult(key, "skipped", "看起来不是政府信息公开工作年度报告（没有找到发布机关、年度和三张统计表），"
+                                              "未导入", path=source_path, name=name)
+        return parsed
+
+    def _store(self, path: Path, source_path: str, user: dict, touched: set[str], reuse: bool = True,
+               key: Optional[str] = None) -> FileResult:
+        """Parse and write one report (re-parse, correction, rebuild: the caller holds the lock)."""
+        parsed = self._parse(path, user, key or path.name, source_path)
+        if isinstance(parsed, FileResult):
+            return parsed
+        return self._commit(parsed, path, source_path, user, touched, reuse)
+
+    def _commit(self, parsed: ParsedReport, path: Path, source_path: str, user: dict, touched: set[str],
+                reuse: bool = True) -> FileResult:
+        """Write one parsed report atomically (under the lock); errors leave what was stored untouched."""
+        key, name = parsed.file, Path(source_path).name
+        old = self.manifest.report(key)
         touched.update({parsed.meta.agency or "", (old["agency"] or "") if old else ""})
         try:
-            self._write(parsed, path, source_path, user, reuse)
+            self._write(parsed, path, source_path, user, reuse, name=(old["name"] if old else None) or name)
         except Exception as e:  # the store refused (disk full, Chroma server gone …): undo what got half-way
             try:
                 self.reconcile()
             except Exception:
                 pass  # the next open repairs it
-            return FileResult(name, "error", f"写入资料库失败（{type(e).__name__}: {e}），该文件的内容"
-                                             "均未保留", path=source_path)
+            return FileResult(key, "error", f"写入资料库失败（{type(e).__name__}: {e}），该文件的内容"
+                                            "均未保留", path=source_path, name=name)
         ws = [w.to_dict() for w in parsed.warnings]
-        status = "warning" if ws else "ok"
-        reason = "; ".join(w["message"] for w in ws[:3]) + (f" (+{len(ws) - 3} more)" if len(ws) > 3 else "")
-        return FileResult(name, status, reason, len(parsed.chunks), len(parsed.tables.facts), ws, source_path)
+        notes = [] if old else arrival_notes(key, name, parsed.meta, self.manifest.editions(parsed.meta.agency,
+                                                                                           parsed.meta.year))
+        msgs = notes + [w["message"] for w in ws]
+        reason = "; ".join(msgs[:3 + len(notes)]) + (f" (+{len(msgs) - 3 - len(notes)} more)"
+                                                    if len(msgs) > 3 + len(notes) else "")
+        return FileResult(key, "warning" if msgs else "ok", reason, len(parsed.chunks), len(parsed.tables.facts),
+                          ws, source_path, name=name, sha256=parsed.doc.sha256)
 
-    def _write(self, p: ParsedReport, path: Path, source_path: str, user: dict, reuse: bool) -> None:
+    def _write(self, p: ParsedReport, path: Path, source_path: str, user: dict, reuse: bool,
+               name: Optional[str] = None) -> None:
         m, file = self.manifest, p.file
         if file != Path(file).name or file in ("", ".", ".."):  # the key becomes a path inside the store
             raise StoreError(f"{file!r}: not a plain file name; rename the file and ingest it again")
@@ -338,8 +368,12 @@ class Ingestor:
         if len(set(ids)) != len(ids):
             raise StoreError(f"{file}: the chunker produced duplicate chunk ids; report this file")
         old_ids = m.chunk_ids(file)
-        # reuse the vectors of texts already embedded for this file (ids may move when a paragraph is inserted)
-        by_text = {t: i for i, t in m.chunk_texts(file).items()} if reuse else {}
+        # reuse the vectors of texts already embedded for this file or another edition of its report (ids
+        # move when a paragraph is inserted, and differ between editions)
+        by_text = {}
+        if reuse:
+            for other in [e["file"] for e in m.editions(p.meta.agency, p.meta.year) if e["file"] != file] + [file]:
+                by_text.update({t: i for i, t in m.chunk_texts(other).items()})
         reusable = {c.id: by_text[c.text] for c in p.chunks if c.text in by_text}
         stored = self.vectors.embeddings(set(reusable.values())) if reusable else {}
         known = {cid: stored[old] for cid, old in reusable.items() if old in stored}
@@ -352,13 +386,13 @@ class Ingestor:
         dest = self.paths.root / rel
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{file}.tmp")
+            tmp = dest.with_name(f".{os.getpid()}.partial")  # short: a 255-byte name plus a suffix is too long
             shutil.copyfile(path, tmp)
             os.replace(tmp, dest)
         m.set("pending", json.dumps(sorted(set(json.loads(m.get("pending", "[]"))) | {file}), ensure_ascii=False))
         self.vectors.upsert(p.chunks, [vecs[c.id] for c in p.chunks])
         old_copy = m.report(file)["stored_path"] if m.report(file) else None
-        m.replace_report(p, source_path, rel, user)
+        m.replace_report(p, source_path, rel, user, name=name)
         self.vectors.delete(old_ids - set(ids))
         if old_copy and old_copy != rel and old_copy not in m.stored_paths():
             self._drop_copy(old_copy)
@@ -389,6 +423,9 @@ class Ingestor:
         if agencies:
             from index import audit
 
-            reports = self.manifest.reports_for_chain(agencies)
-            self.manifest.replace_chain_checks([r[0] for r in reports], list(audit.chain_checks(reports)))
+            reports = self.manifest.reports_for_chain(agencies)  # current editions only
+            q = ",".join("?" * len(agencies))
+            every = [r[0] for r in self.manifest.con.execute(f"SELECT file FROM reports WHERE agency IN ({q})",
+                                                            sorted(agencies))]  # a former current edition too
+            self.manifest.replace_chain_checks(every, list(audit.chain_checks(reports)))
         self.bm25()

@@ -31,8 +31,8 @@ class WriteLock:
 
     def acquire(self) -> "WriteLock":
         if not self._thread.acquire(timeout=self.timeout):
-            raise StoreError(f"{self.path.parent}: another thread of this process is writing to this store; "
-                             f"waited {self.timeout:.0f} s. Try again when it has finished.")
+            raise StoreError(f"资料库 {self.path.parent} 正在被本进程的另一项任务写入，已等待 {self.timeout:.0f} 秒；"
+                             f"请等它完成后再试 (another thread of this process is writing to this store)")
         if self._depth:
             self._depth += 1
             return self
@@ -47,8 +47,9 @@ class WriteLock:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     self._thread.release()
-                    raise StoreError(f"{self.path.parent}: another process (pid {self.holder()}) is writing to this "
-                                     f"store; waited {self.timeout:.0f} s. Try again when it has finished.")
+                    raise StoreError(f"资料库 {self.path.parent} 正在被另一个进程（pid {self.holder()}）写入（导入或删除报告），"
+                                     f"已等待 {self.timeout:.0f} 秒；请等它完成后再试 "
+                                     f"(another process is writing to this store)")
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())

@@ -13,6 +13,7 @@ ignore them (look every hit up in `Library.chunk`).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Iterable, Optional, Protocol, Sequence
 from urllib.parse import urlparse
@@ -26,6 +27,17 @@ from index.errors import StoreError
 from index.records import Chunk
 
 _BATCH = 1000  # below Chroma's max batch size
+_READ_TRIES = 5
+
+
+def _forget_local_clients() -> None:
+    """Drop chromadb's per-process cache of local clients, so the next PersistentClient reads the files anew."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # another chromadb layout: a new client then shares the cached one, as before
+        pass
 
 
 class VectorStore(Protocol):
@@ -64,13 +76,25 @@ def chroma_client(store_dir: Path | str, url: Optional[str] = None):
 class ChromaVectors:
     """Chroma collection `collection` holding one vector per chunk."""
 
-    def __init__(self, store_dir: Path | str, embedder, collection: Optional[str] = None, url: Optional[str] = None):
+    def __init__(self, store_dir: Path | str, embedder, collection: Optional[str] = None, url: Optional[str] = None,
+                 fresh: bool = False):
+        """`fresh`: open a new local client instead of the one this process already has for the path
+        (a reader whose store another process has written to)."""
+        self.embedder = embedder
+        self._where = (store_dir, url)
+        if fresh:
+            _forget_local_clients()
+        self._open(collection)
+
+    def _open(self, collection: Optional[str] = None) -> None:
         from index.embed import ChromaEmbeddingFunction
 
-        self.embedder = embedder
+        store_dir, url = self._where
+        embedder = self.embedder
         self.client = chroma_client(store_dir, url)
         # one server can hold several libraries: ASSISTANT_CHROMA_COLLECTION tells them apart
-        self.name = collection or os.environ.get("ASSISTANT_CHROMA_COLLECTION") or "reports"
+        self.name = collection or getattr(self, "name", None) or os.environ.get("ASSISTANT_CHROMA_COLLECTION") \
+            or "reports"
         self.collection = self.client.get_or_create_collection(
             self.name, embedding_function=ChromaEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}})
@@ -152,5 +176,18 @@ class ChromaVectors:
         q = VectorStoreQuery(query_embedding=list(map(float, embedding)), similarity_top_k=k,
                              filters=MetadataFilters(filters=filters, condition=FilterCondition.AND)
                              if filters else None)
-        res = self.llama_store.query(q)
-        return list(zip(res.ids or [], res.similarities or []))
+        for attempt in range(_READ_TRIES):
+            try:
+                res = self.llama_store.query(q)
+                return list(zip(res.ids or [], res.similarities or []))
+            except Exception:
+                # Another process is writing: a local client's index can be behind the rows it just read
+                # ("Error finding id"). Reopen on the state now on disk and ask again; callers look every hit
+                # up in the manifest anyway.
+                if attempt == _READ_TRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+                if not os.environ.get("ASSISTANT_CHROMA_URL"):
+                    _forget_local_clients()
+                self._open()
+        return []

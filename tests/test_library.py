@@ -79,3 +79,27 @@ def test_search_indexes_and_embedder_check(built_store, monkeypatch):
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "st:/some/model")
     with pytest.raises(StoreMismatchError, match="ASSISTANT_EMBEDDER"):
         Library(built_store)
+
+
+def test_reads_see_current_editions_only_through_one_view(store_copy, tmp_path, sample_dir):
+    """`reports` on a Library connection is the current editions: raw SQL of any read-side module (the table
+    tool's joins, the app's lists) counts each report once; main.reports and editions() show every file."""
+    from index.pipeline import Ingestor
+
+    f = "002_6b472aee8860b578.txt"
+    copy = tmp_path / "福建2020_gbk.txt"
+    copy.write_bytes((sample_dir / f).read_text(encoding="utf-8").encode("gb18030"))
+    [r] = Ingestor(store_copy).ingest([copy])
+    lib = Library(store_copy)
+    sql_sum = lib.sql("SELECT SUM(f.value) FROM facts f JOIN reports r ON r.file = f.file WHERE r.year = 2020 "
+                      "AND f.row_name = '本年新收' AND f.col_name = '总计'")[0][0]
+    assert sql_sum == 68 + 32  # 福建 once (not 68 + 68) and 厦门
+    assert lib.sql("SELECT COUNT(*) FROM reports")[0][0] == 5
+    assert lib.sql("SELECT COUNT(*) FROM main.reports")[0][0] == 6
+    assert [e.file for e in lib.editions(f)] == [r.file, f] and lib.report(f) is not None
+    assert not lib.report(f).current and lib.report(r.file).current
+    assert len(lib.editions()) == 6
+    assert {c.file for c in lib.chunks()} == {x.file for x in lib.reports()}
+    assert lib.chunks(f)  # a named edition's chunks stay readable (its citations open)
+    with pytest.raises(StoreError):
+        lib.sql("DELETE FROM facts")  # still read-only

@@ -74,7 +74,11 @@ def test_reingest_skips_everything(store_copy, sample_dir):
     assert _state(store_copy) == before
 
 
-def test_changed_file_replaces_its_chunks_only(store_copy, sample_dir, tmp_path):
+def test_changed_file_is_a_new_edition_and_reuses_vectors(store_copy, sample_dir, tmp_path):
+    """A changed file under a stored name is a corrected edition: stored under its own key beside the old one
+    (nothing replaced), current from now on, and only its changed text is embedded again."""
+    from index.library import Library
+
     before = _state(store_copy)
     ing = _ingestor(store_copy)
     old_003 = ing.manifest.chunk_ids(F003)
@@ -84,14 +88,17 @@ def test_changed_file_replaces_its_chunks_only(store_copy, sample_dir, tmp_path)
     changed.write_text(text.replace("上一年度报告的主要问题是：", "本年度开通政务公开专线电话。上一年度报告的主要问题是：", 1),
                        encoding="utf-8")
     [r] = ing.ingest([changed])
-    assert r.status in ("ok", "warning"), r.reason
-    new_003 = ing.manifest.chunk_ids(F003)
-    assert new_003 != old_003 and (old_003 & new_003)  # unchanged chunks keep their ids
+    assert r.status == "warning" and r.file != F003 and r.name == F003, r.reason
+    assert "另存为" in r.reason and "作为其另一版本保存" in r.reason
+    assert ing.manifest.chunk_ids(F003) == old_003  # the old edition is kept as it was
+    new_003 = ing.manifest.chunk_ids(r.file)
+    assert new_003 and not (new_003 & old_003)
     assert 0 < ing.last_embedded < len(new_003) // 2  # only the changed text was embedded again
-    others = set(before["chunks"]) - {(i,) for i in old_003}
-    assert others <= {(i,) for i in ing.manifest.chunk_ids()}  # other reports untouched
-    assert any("政务公开专线电话" in t for t in ing.manifest.chunk_texts(F003).values())
-    assert ing.manifest.report(F003)["sha256"] != dict((r[0], r[1]) for r in before["reports"])[F003]
+    assert set(before["chunks"]) <= {(i,) for i in ing.manifest.chunk_ids()}  # nothing stored before is lost
+    assert any("政务公开专线电话" in t for t in ing.manifest.chunk_texts(r.file).values())
+    lib = Library(store_copy)
+    assert [e.file for e in lib.editions(F003)] == [r.file, F003]  # the newest is current
+    assert [x.file for x in lib.reports() if x.year == 2019 and x.agency == lib.report(F003).agency] == [r.file]
     _consistent(store_copy)
 
 

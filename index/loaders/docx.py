@@ -15,7 +15,7 @@ from pathlib import Path
 from index.errors import IngestError
 from index.records import Line, Warning
 
-from .normalize import clean_line
+from .normalize import check_zip, clean_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -96,6 +96,7 @@ def load_docx(path: Path) -> tuple[list[Line], list[Warning]]:
             names = set(z.namelist())
     except zipfile.BadZipFile:
         raise IngestError(path.name, "DOCX 文件损坏或不完整，无法打开；请用 Word 重新保存 (corrupt or truncated .docx)") from None
+    check_zip(path, path.name)  # a zip bomb is refused on the zip's directory, before python-docx inflates it
     if "word/document.xml" not in names:
         raise IngestError(path.name, "不是 Word 文档（压缩包里没有 word/document.xml）；请提供 .docx、PDF 或 txt "
                                      "(a zip file, not a Word document)")

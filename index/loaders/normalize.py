@@ -78,6 +78,9 @@ _BINARY_MAGIC = {
 }
 
 
+_HTML_FRAGMENT = re.compile(rb"<(?:p|div|table|tr|td|th|span|br|font|h[1-6]|strong|b|style|meta)\b")
+
+
 def sniff(data: bytes) -> str | None:
     """'pdf' | 'zip' | 'html' | 'binary:<what>' | None (looks like text)."""
     head = data[:2048]
@@ -91,8 +94,13 @@ def sniff(data: bytes) -> str | None:
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower():
         return "html"
+    if probe[:1] == b"<" and _HTML_FRAGMENT.findall(data[:65536].lower()).__len__() >= 8 \
+            and re.search(rb"</(p|td|div|table|span)>", data[:65536].lower()):
+        return "html"  # a CMS's stored fragment (`<p>…</p><table>…`, no <html>) saved as .txt
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return None  # UTF-16 with BOM: text, NULs are expected
+    if b"\x00" in head and utf16_without_bom(data):
+        return None  # Windows "Unicode" exports: UTF-16LE, often without a BOM
     if b"\x00" in head:
         return "binary:二进制数据 (binary data)"
     return None
@@ -123,13 +131,16 @@ def _common_ratio(text: str) -> float:
 def decode_text(data: bytes) -> tuple[str, str]:
     """Bytes of a text file -> (text, encoding). Raises UnicodeError when no supported codec fits.
 
-    Order: UTF-8 with BOM, UTF-16 with BOM, UTF-8, then GB18030 (a superset of GBK/GB2312) against Big5,
+    Order: UTF-8 with BOM, UTF-16 with BOM, UTF-16 without BOM (see `utf16_without_bom`), UTF-8, then GB18030 (a superset of GBK/GB2312) against Big5,
     chosen by which decoding yields common Chinese characters.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16"), "utf-16"
+    bomless = utf16_without_bom(data)
+    if bomless:
+        return data.decode(bomless), bomless
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -146,3 +157,133 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if score < 0.2:
         raise UnicodeError(f"decodes as {enc} but the result is not readable Chinese (score {score:.2f})")
     return data.decode(enc), enc
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when BOM-less bytes read as UTF-16 text, else None.
+
+    Why this test: UTF-8 and GBK text never holds NUL bytes, UTF-16 of Chinese prose holds one in every
+    ASCII character (digits, newlines, spaces) on one side of the pair. So: an even length, NULs on one
+    side only, and the decoded text mostly Chinese, ASCII or punctuation (a binary file fails the last test).
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    probe = data[:8192]
+    even, odd = probe[0::2].count(0), probe[1::2].count(0)
+    if even == odd or min(even, odd) > max(even, odd) // 20:
+        return None
+    enc = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4000]
+    good = sum(c.isprintable() or c in "\t\r\n" for c in sample)
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in sample)
+    return enc if good >= 0.98 * len(sample) and cjk >= 0.05 * len(sample) else None
+
+
+# ---------------------------------------------------------------- traditional characters
+def _t2s():
+    """(t2s, tw2sp) converters (opencc-python-reimplemented, pure Python tables), or None when not installed.
+    tw2sp also turns Taiwan wording into mainland wording (資訊 -> 信息, the template's own word)."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        try:
+            from opencc import OpenCC
+        except ImportError:
+            _CONVERTER = False
+        else:
+            _CONVERTER = (OpenCC("t2s"), OpenCC("tw2sp"))
+    return _CONVERTER or None
+
+
+_CONVERTER = None
+
+
+def to_simplified(texts: list[str], force: bool = False) -> tuple[list[str], float]:
+    """Traditional characters read as simplified, when the text is written in them; -> (texts, share changed).
+
+    Why convert at all: the statistics tables' labels (本年新收政府資訊公開申請數量 …) and every question are
+    simplified; a Big5 report read as printed gives no facts. Why only when >= 3% of its Chinese characters
+    change: simplified text has a few characters opencc maps anyway (乾/干 …), which must stay as printed.
+    Conversion is per line and kept only where it keeps the line's length (t2s is almost always one for
+    one), so a citation's column offsets still point at the same characters of the source.
+    """
+    ccs = _t2s()
+    if ccs is None:
+        return texts, 0.0
+    cc, phrases = ccs
+    joined = "".join(texts[:4000])
+    cjk = [c for c in joined if "\u4e00" <= c <= "\u9fff"]
+    if not cjk and not force:
+        return texts, 0.0
+    sample = "".join(cjk[:20000])
+    conv = cc.convert(sample)
+    changed = (sum(a != b for a, b in zip(sample, conv)) / len(sample) if len(conv) == len(sample) else 1.0) \
+        if sample else 0.0
+    if changed < 0.03 and not force:
+        return texts, changed
+    out = []
+    for t in texts:
+        if not t:
+            out.append(t)
+            continue
+        c = phrases.convert(t)
+        if len(c) != len(t):
+            c = cc.convert(t)
+        out.append(c if len(c) == len(t) else t)
+    return out, changed
+
+
+# ---------------------------------------------------------------- what a file expands to
+# A report's Word XML is well under 5 MB (the samples: 0.1–0.6 MB); a .docx holding far more is a zip bomb or
+# not a report, and python-docx would hold all of it, parsed, in memory (1 GB of XML took over 6 GB). The
+# limits are checked on the zip's directory before a byte is inflated. zipfile stops inflating at an entry's
+# declared size (and fails its CRC), so a directory that lies about sizes cannot get past them either.
+MAX_ZIP_TOTAL_MB = 200       # all entries inflated (images included)
+MAX_XML_MB = 20              # word/document.xml and any other XML part
+MAX_ZIP_RATIO = 200          # inflated / compressed, for entries over 1 MB inflated
+MAX_ZIP_ENTRIES = 5000
+MAX_LINES = 200_000          # lines of one text file (the longest sample has under 400)
+
+
+def check_zip(path, name: str) -> None:
+    """Raise IngestError (Chinese message naming the limit) when a .docx would expand past the limits."""
+    import zipfile
+
+    from index.errors import IngestError
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # the loader says it is corrupt, with its own message
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise IngestError(name, f"DOCX 压缩包内有 {len(infos)} 个文件，超过上限 {MAX_ZIP_ENTRIES}：不像是年度报告，"
+                                f"可能是压缩炸弹，未读取 (too many zip entries)")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        mb = i.file_size / 1048576
+        if i.filename.lower().endswith((".xml", ".rels")) and mb > MAX_XML_MB:
+            raise IngestError(name, f"DOCX 中的 {i.filename} 解压后 {mb:.0f} MB，超过上限 {MAX_XML_MB} MB：年度报告正文通常"
+                                    f"不足 5 MB，可能是压缩炸弹或嵌入了异常内容，未读取；请用 Word 另存后再导入 "
+                                    f"(XML part too large when inflated)")
+        if i.file_size > 1048576 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
+            raise IngestError(name, f"DOCX 中的 {i.filename} 压缩比异常（{i.file_size / max(i.compress_size, 1):.0f} 倍，"
+                                    f"上限 {MAX_ZIP_RATIO} 倍）：可能是压缩炸弹，未读取 (suspicious compression ratio)")
+    if total > MAX_ZIP_TOTAL_MB * 1048576:
+        raise IngestError(name, f"DOCX 解压后共 {total / 1048576:.0f} MB，超过上限 {MAX_ZIP_TOTAL_MB} MB：可能是压缩炸弹，"
+                                f"未读取 (inflates past the limit)")
+
+
+def check_lines(data: bytes, name: str) -> None:
+    """Raise IngestError when a text file has more lines than any report (checked on the bytes, before
+    a Line object is made: 30 MB of newlines would be 30 million of them)."""
+    from index.errors import IngestError
+
+    n = max(data.count(b"\n"), data.count(b"\r"), data.count(b"\n\x00"), data.count(b"\x00\n"))
+    if n > MAX_LINES:
+        raise IngestError(name, f"文件有 {n} 行，超过上限 {MAX_LINES} 行：年度报告通常不足 1000 行，请确认是否选错了文件 "
+                                f"(too many lines)")
