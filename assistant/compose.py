@@ -98,6 +98,16 @@ class SourceFiles:
             return [(t, i + 1, None) for i, t in enumerate(text.splitlines())]
         return []
 
+    def scan_ref(self, file: str, page: Optional[int], line_start: int, line_end: int) -> Optional[str]:
+        """扫描件识别 第p页 框(…) when the quoted lines were read by OCR from a page image, else None."""
+        from index.loaders.ocr import passage_ref
+
+        try:
+            lines = self.library.source_lines(file) if hasattr(self.library, "source_lines") else None
+        except Exception:  # no stored copy: the citation keeps its page and line
+            return None
+        return passage_ref(lines or [], page, line_start, line_end)
+
     def line_text(self, file: str, line: int, page: Optional[int] = None) -> Optional[str]:
         for t, n, p in self.lines(file):
             if n == line and (page is None or p == page):
@@ -172,7 +182,8 @@ class Citations:
         n = len(self.items) + 1
         self.items.append(Citation(n=n, file=c.file, agency=c.agency, year=c.year, kind="cell", quote=squash(quote),
                                    line_start=line, line_end=c.line_end or line, page=c.page, table=c.table,
-                                   row=c.row, column=c.column, value=c.value))
+                                   row=c.row, column=c.column, value=c.value,
+                                   scan=c.cell_ref if (c.cell_ref or "").startswith("扫描件识别") else None))
         self._keys[key] = n
         return n
 
@@ -185,7 +196,8 @@ class Citations:
         n = len(self.items) + 1
         self.items.append(Citation(n=n, file=file, agency=r.agency if r else None, year=r.year if r else None,
                                    kind="passage", quote=quote, line_start=line_start, line_end=line_end, page=page,
-                                   section=section or None, page_end=page_end if page_end != page else None))
+                                   section=section or None, page_end=page_end if page_end != page else None,
+                                   scan=self.sources.scan_ref(file, page, line_start, line_end)))
         self._keys[key] = n
         return n
 
