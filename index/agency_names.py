@@ -51,6 +51,7 @@ class _Ref:
         ag = data["agencies"]
         self.aliases: dict[str, str] = ag["aliases"]
         self.national: list[str] = ag["national"]
+        self.zones: dict[str, dict] = ag.get("zones", {})
         names = set(ag["types"]) | set(self.aliases)
         # longest first so that 人民政府办公厅 wins over 人民政府
         self.type_re = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
@@ -162,7 +163,7 @@ def _resolve(chain: list[list[Division]], context: Counter) -> Optional[Division
 
 
 _ZONE = re.compile(r"[\u4e00-\u9fff]{0,10}(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|开发区|工业园区|产业园区"
-                   r"|园区|新区|保税区|综合保税区|旅游度假区|度假区|风景名胜区|试验区|示范区)")
+                   r"|园区|新区|保税区|综合保税区|旅游度假区|度假区|风景名胜区|综合实验区|实验区|试验区|示范区|合作区|经济区)")
 
 
 def parse_agency(text: str, context: Counter) -> Optional[AgencyName]:
@@ -201,6 +202,45 @@ def parse_agency(text: str, context: Counter) -> Optional[AgencyName]:
     return AgencyName(division=div, town=town, type=typ, zone=zone)
 
 
+_ZONE_BODY = re.compile(r"(?:党工委|管委会|管理委员会|党工委管委会)?(?:办公室|办公厅|综合办公室)?$")
+
+
+def zone_publisher(written: str, context: Counter) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """A zone that publishes as itself (平潭综合实验区, 雄安新区, XX经济技术开发区, or its 管委会/办公室) ->
+    (agency, region, level). Zones are not divisions: the ones the state set up as provincial bodies are
+    listed in regions.json (agencies.zones) with their region and level; another zone takes its region from
+    the division its name starts with (苏州工业园区 -> 江苏省苏州市) and its level stays unknown (None) —
+    the zone's own rank is not in its name."""
+    ref = reference()
+    text = _ZONE_BODY.sub("", _squash(written)) or _squash(written)
+    m = _ZONE.fullmatch(text)
+    if not m or len(text) <= len(m.group(1)) or regions_after(text)[1] == len(text):
+        return None  # not a zone, or a division that only sounds like one (上海市浦东新区)
+    known = ref.zones.get(text)
+    if known:
+        return text, known["region"], known["level"]
+    head = text[: -len(m.group(1))]
+    chain, pos = regions_after(head)
+    div = _resolve(chain, context) if chain else None
+    if div is None:  # 平潭… / 苏州… written by its stem: the county or city of that stem, if one only
+        stems = [d for suf in ("县", "市", "区") for d in ref.by_name.get(head + suf, [])]
+        stems = list({d.code: d for d in stems}.values())
+        div = stems[0] if len(stems) == 1 else _resolve([stems], context) if stems else None
+    if div is None:
+        return None
+    # like a zone under a division's 管委会 (parse_agency): the level of the division its name starts with
+    outer = ref.chain(div)[:-1] if div.rank == 3 else ref.chain(div)
+    return text, "".join(d.name for d in outer) + text, {1: "省级", 2: "市级", 3: "县级"}[div.rank]
+
+
+def _listed_zone(name: AgencyName) -> Optional[dict]:
+    """The zones table's entry for 河北雄安新区管理委员会's zone (雄安新区), if listed."""
+    if not name.zone:
+        return None
+    z = reference().zones
+    return z.get(name.zone) or next((v for k, v in z.items() if k != "_doc" and name.zone.endswith(k)), None)
+
+
 def full_name(name: AgencyName, written: str, body: str) -> str:
     """The agency's full name: its region as usually written plus the canonical type.
 
@@ -221,13 +261,15 @@ def full_name(name: AgencyName, written: str, body: str) -> str:
             prefix = inner.name
     else:
         prefix = inner.name
-    if name.zone and inner.rank == 2 and (prefix + name.zone) not in written and \
+    if name.zone and inner.rank in (1, 2) and (prefix + name.zone) not in written and \
             (_short_name(inner) or "") + name.zone in written:
         prefix = _short_name(inner)  # 苏州工业园区: the zone's own name starts with the city's short name
     return prefix + (name.town or name.zone or "") + typ
 
 
 def level_of(name: AgencyName) -> Optional[str]:
+    if (listed := _listed_zone(name)) is not None:
+        return listed["level"]
     if name.town:
         return "乡镇级"
     if name.division is None:
@@ -236,6 +278,8 @@ def level_of(name: AgencyName) -> Optional[str]:
 
 
 def region_of(name: AgencyName) -> Optional[str]:
+    if (listed := _listed_zone(name)) is not None:
+        return listed["region"]
     if name.division is None:
         return None
     return "".join(d.name for d in reference().chain(name.division)) + (name.town or name.zone or "")

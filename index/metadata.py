@@ -21,7 +21,7 @@ from typing import Optional
 
 from index.agency_names import (AgencyName, full_name, is_national, level_of, mentions, parse_agency, reference,
                                 regions_after,
-                                region_of, regions_before, resolve_generic, vertical_office)
+                                region_of, regions_before, resolve_generic, vertical_office, zone_publisher)
 from index.records import Document, Evidence, ReportMeta, Warning
 
 _YEAR_MIN, _YEAR_MAX = 2007, 2100  # the disclosure regulation dates from 2007
@@ -226,6 +226,28 @@ def _compiler(doc: Document, prose: list[tuple[int, str]], context: Counter) -> 
 
 
 # ---------------------------------------------------------------- entry point
+_OFFICE_OF = re.compile(r"(管委会|管理委员会|党工委)(办公室|办公厅|综合办公室)$")
+
+
+def _publisher(doc: Document, context: Counter, body: str):
+    """The 发布机构/来源 a crawler header or a portal info line names -> (agency, AgencyName or None,
+    zone triple or None, the field). A zone's 管委会办公室 publishes for the zone; a government's 办公室
+    is an agency of its own and is kept as written."""
+    for f in doc.header:
+        if f.key != "publisher" or not f.value:
+            continue
+        written = _squash(f.value)
+        zone = zone_publisher(written, context)
+        if zone:
+            return zone[0], None, zone, f
+        parsed = parse_agency(_OFFICE_OF.sub(r"\1", written), context)
+        if parsed and parsed.generic:
+            parsed = resolve_generic(parsed, context)
+        if parsed and parsed.division is not None:
+            return full_name(parsed, written, body), parsed, None, f
+    return None
+
+
 def infer_metadata(doc: Document) -> ReportMeta:
     prose = _prose(doc)
     context = mentions(prose)
@@ -237,10 +259,14 @@ def infer_metadata(doc: Document) -> ReportMeta:
     assumed: Optional[Warning] = None
 
     title = _find_title(doc)
-    if title:
-        text, first, last = title
-        line_no = doc.lines[first].line
-        raw = " ".join(ln.text.strip() for ln in doc.lines[first:last + 1] if ln.text.strip())
+    head_title = next((f for f in doc.header if f.key == "title" and f.value), None)
+    if title or head_title:
+        if title:
+            text, first, last = title
+            line_no = doc.lines[first].line
+            raw = " ".join(ln.text.strip() for ln in doc.lines[first:last + 1] if ln.text.strip())
+        else:  # a crawler's page: the title is only in its header block (标题: …)
+            text, raw, line_no = _squash(head_title.value), head_title.value, head_title.line
         y = _year_in(text)
         if y:
             year = y[0]
@@ -266,6 +292,12 @@ def infer_metadata(doc: Document) -> ReportMeta:
             ev["agency"] = Evidence(agency, "title", raw, line_no)
             assumed = Warning("metadata", f"{doc.file}: 标题只写了地区“{written}”，发布机关按惯例推定为“{agency}”，"
                                           f"请核对", doc.file)
+        elif written and (zone := zone_publisher(written, context)):  # 平潭综合实验区: a zone as publisher
+            agency, region, level = zone
+            ev["agency"] = Evidence(agency, "title", raw, line_no)
+            for k, v in (("region", region), ("level", level)):
+                if v:
+                    ev[k] = Evidence(v, "title", raw, line_no)
         elif written and is_national(written):
             agency, level, region = written, "国家级", "全国"
             ev["agency"] = Evidence(agency, "title", raw, line_no)
@@ -291,6 +323,14 @@ def infer_metadata(doc: Document) -> ReportMeta:
             name, written, line = found
             agency = full_name(name, written, body)
             ev["agency"] = Evidence(agency, "body", written, line)
+    if agency is None and (pub := _publisher(doc, context, body)):
+        agency, name, zone, f = pub
+        ev["agency"] = Evidence(agency, "header", f"{f.label}：{f.value}", f.line)
+        if zone:
+            region, level = zone[1], zone[2]
+            for k, v in (("region", region), ("level", level)):
+                if v:
+                    ev[k] = Evidence(v, "header", f"{f.label}：{f.value}", f.line)
 
     if agency is None or year is None:
         stem = _squash(Path(doc.file).stem)

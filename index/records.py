@@ -49,6 +49,16 @@ class Line:
 
 
 @dataclass
+class HeaderField:
+    """One field of the header a crawler or CMS export put above the report (标题/发布机构/原文链接 …)."""
+
+    key: str  # title | publisher | published | url | number | …
+    label: str  # as written: 发布机构
+    value: str
+    line: int  # Line.line the field was on
+
+
+@dataclass
 class Document:
     """A report as loaded: normalised lines with a map back to the source."""
 
@@ -59,6 +69,7 @@ class Document:
     lines: list[Line]
     encoding: Optional[str] = None
     warnings: list["Warning"] = field(default_factory=list)
+    header: list[HeaderField] = field(default_factory=list)  # metadata evidence, not report text
 
     @property
     def text(self) -> str:

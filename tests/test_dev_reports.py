@@ -53,3 +53,27 @@ def test_run_together_rows_cite_their_own_segment():
     assert new.source.text.startswith("一、本年新收") and new.source.line == 10
     review = f[("复议诉讼", "行政诉讼-复议后起诉", "总计")]
     assert review.value == 19 and not review.uncertain
+
+
+@pytest.mark.parametrize("name", ["pingtan_2024.txt", "pingtan_2024.html"])
+def test_publisher_region_level_and_year(name):
+    """平潭综合实验区 is a zone, not a division: named by the title (the crawler's 标题 line for the text), its
+    region and level from the zones the state set up as provincial bodies."""
+    gold = next(r for r in _gold() if r["file"] == name.replace(".html", ".txt")) if name.endswith(".html") \
+        else next(r for r in _gold() if r["file"] == name)
+    meta = parse_report(DEV / name).meta
+    assert (meta.agency, meta.region, meta.level, meta.year) == (gold["agency"], gold["region"], gold["level"],
+                                                                gold["year"])
+    assert not [w for w in meta.warnings if "未能" in w.message]
+
+
+def test_crawler_header_is_evidence_not_text():
+    from index.loaders import load
+    doc = load(DEV / "pingtan_2024.txt")
+    keys = {f.key: f.value for f in doc.header}
+    assert keys["publisher"] == "平潭综合实验区管委会办公室" and keys["url"].startswith("https://www.pingtan.gov.cn/")
+    assert not any("原文链接" in ln.text or "发布机构" in ln.text for ln in doc.lines)
+    # line numbers still match the file: the header lines are blank, the body is on its own file line
+    raw = (DEV / "pingtan_2024.txt").read_text(encoding="utf-8").splitlines()
+    body = next(i for i, t in enumerate(raw) if t.startswith("本报告根据"))
+    assert doc.lines[body].text.startswith("本报告根据") and doc.lines[body].line == body + 1

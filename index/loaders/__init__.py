@@ -16,6 +16,7 @@ from pathlib import Path
 from index.errors import IngestError
 from index.records import Document, Warning
 
+from .header import info_line, take_header
 from .normalize import sniff
 
 SUPPORTED = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx",
@@ -94,8 +95,11 @@ def load(path) -> Document:
         from .text import load_text
         lines, encoding, w = load_text(path, data)
     fmt = actual if actual != "txt" or declared != "md" else "md"
+    header = take_header(lines) if actual in ("txt", "md", "html") else []
+    if actual == "html" and (info := info_line(lines)):
+        header.append(info)
     return Document(file=name, path=str(path.resolve()), sha256=sha, format=fmt, lines=lines,
-                    encoding=encoding, warnings=warnings + w)
+                    encoding=encoding, warnings=warnings + w, header=header)
 
 
 __all__ = ["load", "SUPPORTED"]

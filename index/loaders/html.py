@@ -41,6 +41,14 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         raise IngestError(path.name, f"无法识别网页的文字编码 (cannot decode the HTML: {e})") from None
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”])")
+
+
+def _cjk_join(text: str) -> str:
+    """Word's HTML cuts a label into spans (三/、本/年/度…): the pieces were one word, not words apart."""
+    return _CJK_GAP.sub("", text)
+
+
 def _own_cells(table):
     return [c for tr in table.find_all("tr") if tr.find_parent("table") is table
             for c in tr.find_all(["td", "th"], recursive=False)]
@@ -119,7 +127,7 @@ class _Walker:
                 for dead in cell.find_all(list(_DROP)):
                     if isinstance(dead, Tag):
                         dead.decompose()
-                cells.append(clean_line(re.sub(r"\s+", " ", cell.get_text(" ", strip=True))).strip())
+                cells.append(_cjk_join(clean_line(re.sub(r"\s+", " ", cell.get_text(" ", strip=True))).strip()))
             ref = f"{name}第{r}行"
             if any(cells):
                 self.add("\t".join(cells), cells=cells, cell_ref=ref)
@@ -142,8 +150,9 @@ def _article(root):
 def _headline(root, article) -> str | None:
     """The report's title when the article block does not carry it: the last heading before the article
     that names a report, else the page <title> (minus a "_XX网站" suffix)."""
-    if re.search(r"(工作|年度)报告", article.get_text("", strip=True)[:120]):
-        return None
+    first = next(article.stripped_strings, "")
+    if re.search(r"(工作|年度)报告", first) and len(first) <= 60 and "。" not in first:
+        return None  # the article starts with its own title (not with "本报告根据…年度报告格式…")
     for h in article.find_all_previous(["h1", "h2", "h3", "h4", "p", "div"], limit=60):
         t = h.get_text(" ", strip=True)
         if "报告" in t and len(t) <= 60 and "。" not in t:
