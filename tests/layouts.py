@@ -210,48 +210,110 @@ def empty_as_zero(report: dict) -> str:
 def html_page(report: dict) -> str:
     """Real tables: the parents of table 2 span their sub-rows (rowspan), headings span columns,
     empty cells are &nbsp;."""
-    parts = ["<html><head><meta charset='utf-8'></head><body>",
-             f"<h1>{report['agency']}{report['year']}年政府信息公开工作年度报告</h1>",
+    return ("<html><head><meta charset='utf-8'></head><body>\n"
+            + _html_body(report, lambda t: html.escape(t), lambda v: v) + "\n</body></html>")
+
+
+def _html_body(report: dict, label: Callable[[str], str], number: Callable[[str], str],
+               blank0: bool = False) -> str:
+    """The report's own HTML (title, prose, the three tables); `label`/`number` dress a cell's text the
+    way an editor does, `blank0` leaves the zeros of table 2 blank as typists do."""
+    def td(text, attrs=""):
+        return f"<td{attrs}>{label(text)}</td>"
+
+    def num(v):
+        return "<td>&nbsp;</td>" if blank0 and v == "0" else f"<td>{number(v)}</td>"
+
+    parts = [f"<h1>{label(report['agency'] + str(report['year']) + '年政府信息公开工作年度报告')}</h1>",
              "<p>一、总体情况</p><p>本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。</p>"]
     lg = logical(report)
-    parts.append(f"<p>{HEADINGS[T1]}</p><table>")
+    parts.append(f"<p>{label(HEADINGS[T1])}</p><table>")
     for labels, values in lg[T1]:
         if not values and len(labels) == 1:
-            parts.append(f"<tr><td colspan='4'>{labels[0]}</td></tr>")
+            parts.append(f"<tr>{td(labels[0], ' colspan=4')}</tr>")
         else:
-            cells = labels + values
-            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-    parts.append(f"</table><p>{HEADINGS[T2]}</p><table>")
-    parts.append("<tr><td colspan='2' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
-                 "<td colspan='7'>申请人情况</td></tr>")
-    parts.append("<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>")
-    parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in APPLICANTS[1:6]) + "</tr>")
+            parts.append("<tr>" + "".join(td(c) for c in labels)
+                         + "".join(f"<td>{number(v)}</td>" for v in values) + "</tr>")
+    parts.append(f"</table><p>{label(HEADINGS[T2])}</p><table>")
+    parts.append("<tr>" + td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", " colspan=2 rowspan=3")
+                 + td("申请人情况", " colspan=7") + "</tr>")
+    parts.append("<tr>" + td("自然人", " rowspan=2") + td("法人或其他组织", " colspan=5") + td("总计", " rowspan=2")
+                 + "</tr>")
+    parts.append("<tr>" + "".join(td(c) for c in APPLICANTS[1:6]) + "</tr>")
     spans = {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}
     outcome_span = 22 if is_2021(report) else 20
-    for parent, label, row in t2_rows(report):
-        vals = [v for v in next(vs for (ls, vs) in lg[T2] if ls[-1] == label)]
+    for parent, row_label, row in t2_rows(report):
+        vals = [v for v in next(vs for (ls, vs) in lg[T2] if ls[-1] == row_label)]
         cells = []
         if row == "予以公开":
-            cells.append(f"<td rowspan='{outcome_span}'>三、本年度办理结果</td>")
+            cells.append(td("三、本年度办理结果", f" rowspan={outcome_span}"))
         if parent and parent in spans and parent != "三、本年度办理结果":
-            cells.append(f"<td rowspan='{spans[parent]}'>{parent}</td>")
-        if row in ("本年新收", "上年结转", "结转下年度继续办理"):
-            cells.append(f"<td colspan='2'>{label}</td>")
-        elif row in ("予以公开", "部分公开", "其他处理", "总计"):
-            cells.append(f"<td colspan='2'>{label}</td>")
-        else:
-            cells.append(f"<td>{label}</td>")
-        cells += [f"<td>{v}</td>" for v in vals]
+            cells.append(td(parent, f" rowspan={spans[parent]}"))
+        wide = row in ("本年新收", "上年结转", "结转下年度继续办理", "予以公开", "部分公开", "其他处理", "总计")
+        cells.append(td(row_label, " colspan=2" if wide else ""))
+        cells += [num(v) for v in vals]
         if row.startswith("不予公开"):
             cells.append("<td>&nbsp;</td>")  # a trailing empty cell, as web editors leave them
         parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append(f"</table><p>{HEADINGS[T3]}</p><table>")
-    parts.append("<tr><td colspan='5' rowspan='2'>行政复议</td><td colspan='10'>行政诉讼</td></tr>")
-    parts.append("<tr><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>")
-    parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in REVIEW_COLS * 3) + "</tr>")
-    parts.append("<tr>" + "".join(f"<td>{v}</td>" for v in lg[T3][-1][1]) + "<td>&nbsp;</td></tr>")
-    parts.append("</table><p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>")
+    parts.append(f"</table><p>{label(HEADINGS[T3])}</p><table>")
+    parts.append("<tr>" + td("行政复议", " colspan=5 rowspan=2") + td("行政诉讼", " colspan=10") + "</tr>")
+    parts.append("<tr>" + td("未经复议直接起诉", " colspan=5") + td("复议后起诉", " colspan=5") + "</tr>")
+    parts.append("<tr>" + "".join(td(c) for c in REVIEW_COLS * 3) + "</tr>")
+    parts.append("<tr>" + "".join(f"<td>{number(v)}</td>" for v in lg[T3][-1][1]) + "<td>&nbsp;</td></tr>")
+    parts.append("</table><p>五、存在的主要问题及改进情况</p><p>无。</p>")
     return "\n".join(parts)
+
+
+def _word_label(text: str) -> str:
+    """Word's HTML export: a label cut into spans, here one character each, with <o:p> leftovers."""
+    return ("<p class=MsoNormal align=center>"
+            + "".join(f"<span style='font-family:仿宋_GB2312'>{html.escape(ch)}</span>" for ch in text)
+            + "<o:p></o:p></p>")
+
+
+def _word_number(v: str) -> str:
+    return f"<p class=MsoNormal align=center><font face=\"Times New Roman\">{v}</font></p>"
+
+
+def report_fragment(report: dict) -> str:
+    """Only the report's own part of a portal page, as a CMS stores it: `<p>…</p><table>…`, no <html>."""
+    return _html_body(report, _word_label, _word_number, blank0=True)
+
+
+def portal_page(report: dict) -> str:
+    """A portal page saved whole: navigation, scripts, a 当前位置/来源/时间 line and a list of other reports'
+    titles (another agency and year!) around the report's fragment."""
+    nxt = report["year"] + 1
+    other = "厦门市人力资源和社会保障局" if "厦门" not in report["agency"] else "福建省人力资源和社会保障厅"
+    return "\n".join([
+        "<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>",
+        f"<title>{report['agency']}{report['year']}年政府信息公开工作年度报告_政府信息公开年报</title>",
+        "<script>var _hmt = _hmt || []; document.write('首页');</script><style>.nav{color:red}</style></head><body>",
+        "<div class='nav'>首页 | 政务公开 | 政策文件 | 政府信息公开年报 | 互动交流</div>",
+        "<div class='crumb'>当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>",
+        f"<div class='info'>来源：{report['agency']}　时间：{nxt}-01-20　浏览次数：1024</div>",
+        "<div class='TRS_Editor'>", report_fragment(report), "</div>",
+        f"<div class='related'>相关链接：<a href='#'>{other}{report['year'] - 1}年政府信息公开工作年度报告</a></div>",
+        "<div class='foot'>主办单位：本网站　网站标识码：3500000001　闽ICP备05000000号</div>",
+        "<script>window.onload=function(){};</script></body></html>"])
+
+
+def portal_crawler(report: dict) -> str:
+    """The portal page as a crawler saw it: its header block, then the body on one line with the cells run
+    together and the blank cells (zeros the typist left out) simply gone."""
+    head = [ln.format(agency=report["agency"], year=report["year"], next=report["year"] + 1)
+            for ln in CRAWLER_HEADER]
+    body = ["当前位置：首页 > 政务公开 > 政府信息公开年报",
+            f"{report['agency']}{report['year']}年政府信息公开工作年度报告",
+            "一、总体情况本年度我单位认真贯彻《条例》，依法做好政府信息公开工作。"]
+    for table, rows in logical(report).items():
+        body.append(HEADINGS[table])
+        for labels, values in rows:
+            if table == T2:
+                values = [v for v in values if v != "0"]
+            body.append("".join(labels) + "".join(values))
+    body.append("五、存在的主要问题及改进情况无。")
+    return "\n".join(head + ["".join(body)])
 
 
 def write_docx(report: dict, path: Path) -> Path:
@@ -412,16 +474,17 @@ TEXT_LAYOUTS: dict[str, Callable[[dict], str]] = {
     "tab": tab, "pipe": pipe, "one_cell": one_cell, "one_cell_blank0": one_cell_blank0, "pdf_like": pdf_like,
     "run_together": run_together, "empty_as_zero": empty_as_zero,
     "crawler_line": crawler_line, "md_fragments": md_fragments,
+    "portal_txt": portal_page, "fragment_txt": report_fragment, "portal_crawler": portal_crawler,
 }
-ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "docx", "pdf"]
+ALL_LAYOUTS = list(TEXT_LAYOUTS) + ["html", "portal_html", "docx", "pdf"]
 
 
 def write(report: dict, layout: str, folder: Path) -> Path:
     """The report rendered in `layout`, as a file in `folder` (what a loader reads)."""
     stem = f"{Path(report['file']).stem}_{layout}"
-    if layout == "html":
+    if layout in ("html", "portal_html"):
         p = folder / f"{stem}.html"
-        p.write_text(html_page(report), encoding="utf-8")
+        p.write_text((html_page if layout == "html" else portal_page)(report), encoding="utf-8")
         return p
     if layout == "docx":
         return write_docx(report, folder / f"{stem}.docx")

@@ -34,7 +34,28 @@ def _wrong(report: dict, res, uncertain_t1_ok: bool = False) -> list:
     return out
 
 
-@pytest.mark.parametrize("layout", layouts.ALL_LAYOUTS)
+# a crawler's text of a page whose zeros were blank: the blanks vanish, so which column a lone number sat in
+# is not printed — the balance rules fix the row totals, never the placement among columns they treat alike
+BLANKS_DROPPED = {"portal_crawler"}
+
+
+@pytest.mark.parametrize("report", GOLD["reports"], ids=lambda r: r["file"][:3])
+def test_dropped_blanks_are_never_read_wrong_without_a_mark(report, tmp_path):
+    res = parse_tables(load(layouts.write(report, "portal_crawler", tmp_path)))
+    have = {f.key: f for f in res.facts}
+    certain_wrong = [k for k, g in have.items() if not g.uncertain and g.value is not None
+                     and abs(g.value - layouts.gold_map(report)[k]) > 0.01]
+    assert certain_wrong == []
+    totals = [(f["row"], f["value"]) for f in report["facts"] if f["table"] == "依申请公开" and f["column"] == "总计"]
+    read = [(r, have[("依申请公开", r, "总计")].value) for r, _ in totals if ("依申请公开", r, "总计") in have
+            and not have[("依申请公开", r, "总计")].uncertain]
+    assert read == totals  # every row's total is read, exactly, and certain
+    # a row with one number besides its total: that number is the 自然人 cell or one of the five 法人 kinds
+    assert any(g.uncertain for g in have.values() if g.table == "依申请公开" and g.column == "自然人")
+    assert not [c for c in res.checks if c.status == "fail"]
+
+
+@pytest.mark.parametrize("layout", [x for x in layouts.ALL_LAYOUTS if x not in BLANKS_DROPPED])
 @pytest.mark.parametrize("report", GOLD["reports"], ids=lambda r: r["file"][:3])
 def test_layout_parses_back_exactly(report, layout, tmp_path):
     path = layouts.write(report, layout, tmp_path)
@@ -122,7 +143,7 @@ def reports_2021():
     return [_report_2021("huaian_2024.pdf", "淮安市人民政府"), _report_2021("hongze_2024.pdf", "淮安市洪泽区人民政府")]
 
 
-@pytest.mark.parametrize("layout", layouts.ALL_LAYOUTS)
+@pytest.mark.parametrize("layout", [x for x in layouts.ALL_LAYOUTS if x not in BLANKS_DROPPED])
 def test_2021_template_layouts_parse_back_exactly(reports_2021, layout, tmp_path):
     for report in reports_2021:
         res = parse_tables(load(layouts.write(report, layout, tmp_path)))
@@ -149,7 +170,8 @@ def real_reports():
     return out
 
 
-@pytest.mark.parametrize("layout", ["crawler_line", "md_fragments", "html", "run_together", "tab"])
+@pytest.mark.parametrize("layout", ["crawler_line", "md_fragments", "html", "run_together", "tab", "portal_html",
+                                    "portal_txt", "fragment_txt"])
 def test_real_2021_reports_in_portal_and_converter_layouts(real_reports, layout, tmp_path):
     """The 2021 template (split 其他处理, 本年制发/废止/现行有效, 万元 fees) in the real families; hongze 2023
     prints a 行政复议 总计 of 0 beside non-zero parts: its run-together digits are still cut, and the cuts

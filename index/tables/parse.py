@@ -66,7 +66,7 @@ class _Builder:
                 value = None  # an empty cell is 0 only when the row total confirms it
             line = s.cell.line if s.cell is not None else fallback_line
             self.add(table, row, col, value, s.kind, s.printed, line,
-                     uncertain=(i in ch.uncertain_cols) or s.cell is None)
+                     uncertain=(i in ch.uncertain_cols) or (s.cell is None and not r.confirmed))
 
 
 # ---------------------------------------------------------------- table 1
@@ -213,15 +213,26 @@ def _table2(b: _Builder, glines: list[GridLine]):
     cands: dict[str, list[Reading]] = {}
     where: dict[str, int] = {}
     far: set[str] = set()
+    blank: dict[str, list[Reading]] = {}
     for br in rows:
         if br.group is None:
+            if br.hit is not None and br.hit.lines:
+                # a label with no number before the next one: a page whose blank cells the crawler dropped
+                blank[br.spec.name] = [Reading([Slot(0.0, None, "empty", None) for _ in range(7)], 3.0)]
+                where[br.spec.name] = br.hit.lines[0]
             continue
         cands[br.spec.name] = candidates(br.group.cells, 7, T2_SUMS)
         where[br.spec.name] = br.group.lines[0]
         if br.distance > 8 or br.inferred:  # paired by order, not by label: the balance rules must confirm
             far.add(br.spec.name)
     rules = _t2_rules(variant)
-    chosen = choose(cands, rules, perfect=14)
+    chosen = choose({**cands, **blank}, rules, perfect=14) if blank else {}
+    if not blank or rules({k: c.reading.values for k, c in chosen.items()}) < 14:
+        # blank rows are zeros only where every column rule confirms it; otherwise they stay unknown
+        chosen = choose(cands, rules, perfect=14)
+    else:
+        for name in blank:
+            chosen[name].reading.confirmed = True
     if far and rules({k: c.reading.values for k, c in chosen.items()}) >= 14:
         far = set()  # every column rule holds with these rows in place: the order reading is confirmed
     for spec in specs:
@@ -260,8 +271,9 @@ def _table3(b: _Builder, glines: list[GridLine]):
             break
     if not any(c.kind != "empty" for c in cells) and len(cells) < 15:
         return set()  # nothing printed; a full row of 15 empty cells is read as zeros (kind "empty")
-    cands = candidates(cells, 15, T3_SUMS)
     printed = [c for c in cells if c.kind != "empty"]
+    # a whole blank group (below) is the likelier story for 10 printed cells than zeros dropped at random
+    cands = candidates(cells, 15, T3_SUMS, sparse=len(printed) != 10)
     if not cands and len(printed) == 10:
         # one group printed blank and its cells dropped by the extraction (厦门 leaves 行政复议 empty):
         # which group is unknown, so every placement is a candidate and the choice is marked uncertain

@@ -32,6 +32,8 @@ class Reading:
     slots: list[Slot]
     cost: float
     row_ok: bool = True
+    placed: bool = False  # numbers placed among blank columns (_sparse): where they sit is not printed
+    confirmed: bool = False  # a row printed blank whose zeros every column rule confirms
 
     def __post_init__(self):
         self.values = tuple(s.value for s in self.slots)  # read many times by the search: computed once
@@ -66,14 +68,15 @@ def row_sum_ok(values: tuple, sums: list[tuple[list[int], int]]) -> bool:
     return True
 
 
-def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) -> list[Reading]:
-    """Readings of one printed row as `want` cells; those satisfying the row sums first (if any)."""
+def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]], sparse: bool = True) -> list[Reading]:
+    """Readings of one printed row as `want` cells; those satisfying the row sums first (if any). `sparse`:
+    when no reading holds, also place the printed numbers among blank columns (see _sparse)."""
     cells = [c for c in cells if c.kind != "text"]
     n = len(cells)
     found: dict[tuple, Reading] = {}
 
-    def add(slots: list[Slot], cost: float):
-        r = Reading(slots, cost)
+    def add(slots: list[Slot], cost: float, placed: bool = False):
+        r = Reading(slots, cost, placed=placed)
         key = r.values
         if key not in found or found[key].cost > cost:
             found[key] = r
@@ -126,11 +129,60 @@ def candidates(cells: list[Cell], want: int, sums: list[tuple[list[int], int]]) 
                 it = iter(cells)
                 slots = [Slot(0.0, None, "empty", None) if i in pos else _slot(next(it)) for i in range(want)]
                 add(slots, 2.0 * (want - n))
+    if sparse and sums and n > 0 and not any(row_sum_ok(r.values, sums) for r in found.values()):
+        for slots, cost in _sparse(cells, want, sums):
+            add(slots, cost, placed=True)
     out = sorted(found.values(), key=lambda r: r.cost)
     for r in out:
         r.row_ok = row_sum_ok(r.values, sums)
     good = [r for r in out if r.row_ok]
     return (good or out)[:MAX_CANDIDATES]
+
+
+def _sparse(cells: list[Cell], want: int, sums, budget: int = 20000):
+    """Rows whose zeros were left blank and then dropped (a page's empty cells vanish when its text is
+    taken: `（一）予以公开7171` is 71 …blank… 71): the printed numbers, cut where digits ran together, are
+    placed in order among the row's columns; only placements whose row sums hold are readings."""
+    digits = all(c.kind in ("number", "zero") and c.printed.isdigit() for c in cells)
+    printed = [c.printed for c in cells]
+    total = sum(len(p) for p in printed) if digits else len(cells)
+    tried = 0
+    for m in range(min(total, want - 1), len(cells) - 1, -1):
+        pieces = list(splits(printed, m, None, limit=200)) if digits else [printed] if m == len(cells) else []
+        for parts in pieces:
+            vals = [float(p) if digits else (_slot(c).value or 0.0) for p, c in zip(parts, _owners(cells, parts))]
+            for pos in itertools.combinations(range(want), m):
+                tried += 1
+                if tried > budget:
+                    return
+                row = [0.0] * want
+                for v, i in zip(vals, pos):
+                    row[i] = v
+                if not row_sum_ok(tuple(row), sums):
+                    continue
+                owners = _owners(cells, parts)
+                it = iter(zip(parts, owners))
+                slots = []
+                for i in range(want):
+                    if i in pos:
+                        p, c = next(it)
+                        slots.append(Slot(float(p), c, "zero" if float(p) == 0 else "number", p)
+                                     if digits else _slot(c))
+                    else:
+                        slots.append(Slot(0.0, None, "empty", None))
+                # every blank inferred costs; earlier columns (自然人, 结果维持) are the likelier ones
+                yield slots, 2.0 * (want - m) + 0.01 * sum(pos)
+
+
+def _owners(cells: list[Cell], parts: list[str]) -> list[Cell]:
+    """The printed cell each cut piece came from."""
+    out, ci, used = [], 0, 0
+    for p in parts:
+        out.append(cells[ci])
+        used += len(p)
+        if used >= len(cells[ci].printed):
+            ci, used = ci + 1, 0
+    return out
 
 
 @dataclass
@@ -186,6 +238,12 @@ def choose(rows: dict[str, list[Reading]], rules: Callable[[dict[str, tuple]], i
             # an alternative counts when it is as good a reading: a row whose own sum fails in every
             # reading (the report contradicts itself) has its equally possible cuts marked too
             if cand is best[r] or (best[r].row_ok and not cand.row_ok):
+                continue
+            if best[r].placed and cand.placed:
+                # the column rules treat columns alike, so moving these numbers together with the same
+                # numbers of other rows keeps every rule: they cannot confirm one placement
+                ch.alternatives += 1
+                ch.uncertain_cols |= {i for i, (x, y) in enumerate(zip(cand.values, best[r].values)) if x != y}
                 continue
             a = dict(best)
             a[r] = cand
