@@ -78,3 +78,19 @@ def test_markdown_with_a_few_tags_stays_text(tmp_path):
     p = tmp_path / "r.md"
     p.write_text("# 标题\n\n| 行政许可 | 12<br>件 |\n|---|---|\n<br>\n", encoding="utf-8")
     assert load(p).format == "md"
+
+
+@pytest.mark.parametrize("layout", ["portal_html", "portal_txt", "fragment_txt", "portal_crawler", "crawler_line",
+                                    "md_fragments"])
+def test_samples_in_real_families_keep_their_metadata(layout, tmp_path):
+    """A portal page lists another agency's report in its related links; a crawler's header repeats the
+    title; the CMS fragment has no <title>: agency, region, level and year stay the sample's own."""
+    import json
+    from pathlib import Path
+
+    import layouts
+    gold = json.loads((Path(__file__).resolve().parent.parent / "data" / "gold" / "seed_facts.json")
+                      .read_text(encoding="utf-8"))["reports"]
+    for r in gold:
+        m = infer_metadata(load(layouts.write(r, layout, tmp_path)))
+        assert (m.agency, m.region, m.level, m.year) == (r["agency"], r["region"], r["level"], r["year"]), r["file"]
