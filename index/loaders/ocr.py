@@ -101,8 +101,30 @@ def _clean_crop(a):
             a[:, rule] = 255
         else:
             a[rule, :] = 255
-    pad = max(4, a.shape[0] // 4)
-    return np.pad(a, ((pad, pad), (pad, pad), (0, 0)), constant_values=255)
+    pad = max(4, a.shape[0] // 3)  # white to the sides only: a glyph small in its line reads as 。
+    return np.pad(a, ((0, 0), (pad, pad), (0, 0)), constant_values=255)
+
+
+def skew(img) -> float:
+    """The page's skew in radians, from the image: the angle whose horizontal projection of the dark pixels
+    is sharpest (text lines and table rules line up). Boxes alone misjudge it: small boxes come out upright."""
+    import numpy as np
+
+    g = img.convert("L")
+    scale = 800 / max(g.size)
+    if scale < 1:
+        g = g.resize((max(1, int(g.size[0] * scale)), max(1, int(g.size[1] * scale))))
+    ys, xs = np.nonzero(np.asarray(g) < 160)
+    if len(xs) < 50:
+        return 0.0
+
+    def sharpness(a):
+        proj = np.round(-xs * np.sin(a) + ys * np.cos(a)).astype(np.int64)
+        counts = np.bincount(proj - proj.min())
+        return float((counts.astype(np.float64) ** 2).sum())
+
+    best = max(np.radians(np.arange(-3, 3.01, 0.25)), key=sharpness)
+    return float(max(best + np.radians(np.arange(-0.25, 0.26, 0.05)), key=sharpness))
 
 
 class CellReader:
@@ -139,7 +161,7 @@ def ocr_pages(images, progress: Optional[Callable[[int, int], None]] = None) -> 
     for i, (pno, img) in enumerate(items, start=1):
         img = img() if callable(img) else img
         reader = CellReader(img)
-        lines.extend(boxes_to_lines(ocr_image(img), pno, reader=reader))
+        lines.extend(boxes_to_lines(ocr_image(img), pno, reader=reader, angle=skew(img)))
         reader.save()
         if progress:
             progress(i, len(items))
@@ -147,11 +169,47 @@ def ocr_pages(images, progress: Optional[Callable[[int, int], None]] = None) -> 
 
 
 # ---------------------------------------------------------------- facts read from OCR'd cells
+def _keys_by_status(checks) -> tuple[set, set]:
+    passed, failed = set(), set()
+    for c in checks:
+        keys = {k for side in (c.left, c.right) if side for k in side.cells}
+        (passed if c.status == "pass" else failed if c.status == "fail" else set()).update(keys)
+    return passed, failed
+
+
+def _fill_unread(facts: list, unread: set) -> list:
+    """A row of table 2 or 3 whose one unread cell (the detector and the second read both found nothing) is the
+    only unknown: its total minus the other cells, when that is not negative. Checked by the column rules
+    afterwards like any cell."""
+    from dataclasses import replace
+
+    from index.tables import labels as L
+
+    by_row: dict[tuple, dict[str, int]] = {}
+    for i, f in enumerate(facts):
+        by_row.setdefault((f.table, f.row), {})[f.column] = i
+    out = list(facts)
+    for (table, row), cols in by_row.items():
+        groups = {"依申请公开": [L.APPLICANT_COLUMNS], "复议诉讼": [L.REVIEW_COLUMNS]}.get(table, [])
+        for names in groups:
+            idx = [cols.get(c) for c in names]
+            if None in idx:
+                continue
+            missing = [i for i in idx if out[i].value is None]
+            if len(missing) != 1 or missing[0] not in unread or missing[0] == idx[-1]:
+                continue
+            rest = sum(out[i].value for i in idx[:-1] if i != missing[0])
+            v = out[idx[-1]].value - rest
+            if v >= 0:
+                out[missing[0]] = replace(out[missing[0]], value=float(v), kind="zero" if v == 0 else "number")
+    return out
+
+
 def settle_uncertain(doc, tables):
-    """Facts read from OCR'd cells: each cites 扫描件识别 with its page and the cell's box; one read below the
-    confidence bar (or not read at all) is uncertain unless a balance rule it takes part in passes, and one
-    in a failing balance rule is uncertain (OCR may have misread it: never a silent miss). Returns the
-    TableResult with its checks recomputed when any fact changed."""
+    """Facts read from OCR'd cells. Each cites 扫描件识别 with its page and the cell's box. A row's one cell
+    OCR read nothing in is its total minus the others; a cell read below the confidence bar (or not read) is
+    uncertain unless a balance rule it takes part in then passes, and one in a failing rule is uncertain (OCR
+    may have misread it: never a silent miss). Returns the TableResult with its checks recomputed."""
     from dataclasses import replace
 
     from index.audit import audit_facts
@@ -160,13 +218,8 @@ def settle_uncertain(doc, tables):
     by_pos = {(ln.page, ln.line): ln for ln in doc.lines if ln.ocr and ln.cells is not None}
     if not by_pos:
         return tables
-    passed, failed = set(), set()
-    for c in tables.checks:
-        keys = {k for side in (c.left, c.right) if side for k in side.cells}
-        (passed if c.status == "pass" else failed if c.status == "fail" else set()).update(keys)
     used: dict[tuple, set[int]] = {}
-    changed = False
-    facts = []
+    facts, low, unread = [], set(), set()
     for f in tables.facts:
         ln = by_pos.get((f.source.page, f.source.line)) if f.source else None
         if ln is None:
@@ -178,16 +231,21 @@ def settle_uncertain(doc, tables):
         if idx is None:
             idx = next((i for i, c in enumerate(ln.cells) if i not in taken and want and clean(c).startswith(want)),
                        None)
-        low = idx is None or idx in (ln.uncertain_cells or []) or (ln.cell_boxes and ln.cell_boxes[idx] is None
-                                                                     and f.kind != "empty")
         if idx is not None:
             taken.add(idx)
+        nothing = idx is None or bool(ln.cell_boxes and ln.cell_boxes[idx] is None)
+        if nothing and f.value is None:
+            unread.add(len(facts))
+        # below the bar, or nothing read there (an empty cell is 0 only when a balance rule says so)
+        if nothing or idx in (ln.uncertain_cells or []):
+            low.add(len(facts))
         box = (ln.cell_boxes[idx] if idx is not None and ln.cell_boxes and ln.cell_boxes[idx] else ln.box)
-        unsure = f.uncertain or (low and f.key not in passed) or f.key in failed
-        changed = changed or unsure != f.uncertain
-        facts.append(replace(f, uncertain=unsure, source=replace(f.source, cell_ref=scan_ref(ln.page, box))))
-    checks = audit_facts(doc.file, facts, tables.template) if changed else tables.checks
-    return replace(tables, facts=facts, checks=checks)
+        facts.append(replace(f, source=replace(f.source, cell_ref=scan_ref(ln.page, box))))
+    facts = _fill_unread(facts, unread)
+    passed, failed = _keys_by_status(audit_facts(doc.file, facts, tables.template))
+    facts = [replace(f, uncertain=f.uncertain or (i in low and f.key not in passed) or f.key in failed)
+             for i, f in enumerate(facts)]
+    return replace(tables, facts=facts, checks=audit_facts(doc.file, facts, tables.template))
 
 
 def passage_ref(lines, page: Optional[int], line_start: int, line_end: Optional[int] = None) -> Optional[str]:

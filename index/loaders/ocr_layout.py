@@ -72,8 +72,8 @@ def _skew(boxes) -> float:
     return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
-def _items(boxes) -> tuple[list[_Item], float]:
-    a = _skew(boxes)
+def _items(boxes, angle: Optional[float] = None) -> tuple[list[_Item], float]:
+    a = _skew(boxes) if angle is None else angle
     ca, sa = math.cos(a), math.sin(a)
     out = []
     for quad, text, conf in boxes:
@@ -99,8 +99,8 @@ def _items(boxes) -> tuple[list[_Item], float]:
     return out, a
 
 
-def _rows(items: list[_Item]) -> list[list[_Item]]:
-    """Visual rows: a box joins the row when its vertical centre lies within the row's first box's band."""
+def _band_rows(items: list[_Item]) -> list[list[_Item]]:
+    """Rows of text boxes: a box joins the row when its vertical centre lies within the row's first box's band."""
     rows: list[list[_Item]] = []
     for it in sorted(items, key=lambda b: b.cy):
         if rows:
@@ -110,7 +110,49 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
                 rows[-1].append(it)
                 continue
         rows.append([it])
-    return [sorted(r, key=lambda b: b.x0) for r in rows]
+    return rows
+
+
+def _rows(items: list[_Item]) -> list[list[_Item]]:
+    """Visual rows. Numbers first: the numbers of one table row sit on one line (vertically centred in their
+    cells), so they cluster by centre; then each text box joins the number row its centre lies closest to,
+    within 0.75 of a line height (a label wrapped over two lines in its cell joins with both lines), and the
+    other text boxes make rows of their own. Within a row a label's lines read top to bottom."""
+    nums = sorted((it for it in items if it.numeric), key=lambda b: b.cy)
+    clusters: list[list[_Item]] = []
+    for it in nums:
+        if clusters:
+            c = clusters[-1]
+            if abs(it.cy - sum(b.cy for b in c) / len(c)) < 0.5 * (it.y1 - it.y0):
+                c.append(it)
+                continue
+        clusters.append([it])
+    centres = [sum(b.cy for b in c) / len(c) for c in clusters]
+    heights = [statistics.median(b.y1 - b.y0 for b in c) for c in clusters]
+    rest = []
+    for it in items:
+        if it.numeric:
+            continue
+        k = min(range(len(centres)), key=lambda k: abs(it.cy - centres[k]), default=None)
+        # a tall box (a header printed vertically) is a header cell, not a label line
+        if k is not None and abs(it.cy - centres[k]) < 0.75 * heights[k] and it.y1 - it.y0 < 2.5 * heights[k]:
+            clusters[k].append(it)
+        else:
+            rest.append(it)
+    rows = sorted(clusters + _band_rows(rest), key=lambda r: min(b.cy for b in r))
+    return [_reading_order(r) for r in rows]
+
+
+def _reading_order(row: list[_Item]) -> list[_Item]:
+    """Left to right; boxes that overlap horizontally (one cell's wrapped lines) top to bottom."""
+    row = sorted(row, key=lambda b: b.x0)
+    groups: list[list[_Item]] = []
+    for it in row:
+        if groups and not it.numeric and not groups[-1][0].numeric and it.x0 < max(b.x1 for b in groups[-1]) - 2:
+            groups[-1].append(it)
+        else:
+            groups.append([it])
+    return [it for g in groups for it in sorted(g, key=lambda b: b.cy)]
 
 
 def _columns(rows: list[list[_Item]]) -> list[tuple[float, float]]:
@@ -219,18 +261,19 @@ def _read_cell(reader, slots, k, label_end, y0, y1, angle) -> Optional[_Item]:
     ys = [x * sa + y * ca for x, y in corners]
     box = (max(0, round(min(xs))), max(0, round(min(ys))), round(max(xs)), round(max(ys)))
     text, conf = reader(box)
-    text = fix_digits(text.strip().strip("|丨[]【】"))
-    if not _NUM.match(text) or conf < 0.2:  # a weak reading is kept only as uncertain (below LOW_CONF)
+    # alone in its crop a 0 is often read as a full stop or a degree sign
+    text = fix_digits(text.strip().strip("|丨[]【】").replace("。", "0").replace("°", "0"))
+    if not re.match(r"^-?\d[\d.]*$", text) or conf < 0.2:  # a weak reading is kept only as uncertain (below LOW_CONF)
         return None
     return _Item(lo, y0, hi, y1, box, text, conf)
 
 
-def boxes_to_lines(boxes, page: Optional[int], start: int = 1, reader=None) -> list[Line]:
+def boxes_to_lines(boxes, page: Optional[int], start: int = 1, reader=None, angle=None) -> list[Line]:
     """The Lines of one page from its OCR boxes, numbered from `start` within the page; `reader` (a
     CellReader of the page image) reads the table cells the detector found nothing in."""
     from index.loaders.normalize import is_page_footer
 
-    items, angle = _items(boxes)
+    items, angle = _items(boxes, angle)
     out: list[Line] = []
     n = start
     for rows, is_table in _segments(_rows(items)):
