@@ -40,9 +40,12 @@ class FileResult:
 
 def precheck(path: Path) -> None:
     """Limits on what the file expands to, on its bytes, before any loader builds objects from it."""
+    from index.loaders import MAX_FILE_MB
     from index.loaders.normalize import check_lines, check_zip, sniff
 
     try:
+        if path.stat().st_size > MAX_FILE_MB * 1048576:
+            return  # the loader refuses it by size, without reading a byte
         with open(path, "rb") as f:
             head = f.read(4096)
     except OSError:
@@ -50,7 +53,7 @@ def precheck(path: Path) -> None:
     kind = sniff(head)
     if kind == "zip":
         check_zip(path, path.name)
-    elif kind is None and path.stat().st_size <= 64 * 1048576:
+    elif kind is None:
         check_lines(path.read_bytes(), path.name)
 
 

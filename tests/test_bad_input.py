@@ -124,7 +124,7 @@ def test_whitespace_only_file(store, tmp_path):
 
 def test_random_binary_renamed_pdf(store, tmp_path):
     (tmp_path / "report.pdf").write_bytes(os.urandom(20000))
-    refused(store, tmp_path / "report.pdf", "PDF")
+    refused(store, tmp_path / "report.pdf", "不是PDF")
 
 
 def test_picture_renamed_pdf(store, tmp_path):
@@ -132,12 +132,13 @@ def test_picture_renamed_pdf(store, tmp_path):
 
     Image.new("RGB", (60, 40), "white").save(tmp_path / "photo.png")
     shutil.copy(tmp_path / "photo.png", tmp_path / "年报.pdf")
-    refused(store, tmp_path / "年报.pdf", "PNG")
+    refused(store, tmp_path / "年报.pdf", "PNG 图片", "不是PDF")
 
 
 def test_zero_page_pdf_header_only(store, tmp_path):
     (tmp_path / "header.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
-    refused(store, tmp_path / "header.pdf", "PDF")
+    r = refused(store, tmp_path / "header.pdf", "PDF")
+    assert "损坏" in r.reason or "没有页面" in r.reason, r.reason
 
 
 def test_truncated_pdf(store, tmp_path):
@@ -180,7 +181,7 @@ def test_scanned_pdf_without_text_layer_says_no_ocr(store, tmp_path):
 
 def test_legacy_word_doc(store, tmp_path):
     (tmp_path / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
-    refused(store, tmp_path / "report.doc", ".docx")
+    refused(store, tmp_path / "report.doc", "另存为 .docx")
 
 
 def test_nul_bytes_in_a_txt(store, tmp_path):
@@ -190,7 +191,7 @@ def test_nul_bytes_in_a_txt(store, tmp_path):
 
 def test_undecodable_text(store, tmp_path):
     (tmp_path / "latin.txt").write_bytes(bytes(range(128, 256)) * 50)
-    refused(store, tmp_path / "latin.txt")
+    refused(store, tmp_path / "latin.txt", "无法识别文本编码")
 
 
 def test_missing_file(store, tmp_path):
@@ -219,6 +220,186 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(store, tmp_path):
     assert res["status"] == "error" and ("过大" in res["reason"] or "too large" in res["reason"]), res
     assert res["rss_mb"] < 1500, res  # the file was not read into memory several times over
     assert snapshot(store) == before
+
+
+# ---------------------------------------------------------------- what a file expands to (issue 16)
+PEAKS: dict[str, dict] = {}  # case -> {status, reason, rss_mb, seconds}: printed at the end of the module
+
+
+def _bomb_docx(path: Path, xml_mb: int, member: str = "word/document.xml") -> Path:
+    """A real .docx (python-docx) whose `member` is replaced by `xml_mb` MB of repetitive paragraph XML,
+    streamed through zlib: a few MB on disk, far more inflated."""
+    import zipfile
+
+    import docx
+
+    base = path.with_suffix(".base.docx")
+    docx.Document().save(str(base))
+    para = "<w:p><w:r><w:t>本年新收政府信息公开申请数量 12345 件</w:t></w:r></w:p>".encode() * 256
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.'
+            b'openxmlformats.org/wordprocessingml/2006/main"><w:body>')
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in src.infolist():
+            if info.filename != member:
+                z.writestr(info, src.read(info.filename))
+        with z.open(member, "w", force_zip64=True) as f:
+            f.write(head)
+            written = 0
+            while written < xml_mb * 1048576:
+                f.write(para)
+                written += len(para)
+            f.write(b"</w:body></w:document>")
+    base.unlink()
+    return path
+
+
+def _ingest_measured(store: Path, path: Path) -> dict:
+    """Ingest in a child process (the real Ingestor): its result, peak RSS and wall time."""
+    import json
+    import time
+
+    code = ("import json, resource, sys; from index.pipeline import Ingestor; "
+            "r = Ingestor(sys.argv[1]).ingest([sys.argv[2]]); "
+            "print(json.dumps({'status': r[0].status, 'reason': r[0].reason, "
+            "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, str(store), str(path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["seconds"] = time.perf_counter() - t
+    res["file_mb"] = path.stat().st_size / 1048576
+    PEAKS[path.name] = res
+    return res
+
+
+def _baseline_rss(store: Path) -> float:
+    """Peak RSS of the same child ingesting a file that is refused at once (models and Chroma loaded)."""
+    if "baseline" not in PEAKS:
+        p = store.parent / "baseline_empty.txt"
+        p.write_bytes(b"")
+        PEAKS["baseline (an empty file, refused at once)"] = PEAKS["baseline"] = _ingest_measured(store, p)
+        del PEAKS[p.name]
+    return PEAKS["baseline"]["rss_mb"]
+
+
+def test_docx_bomb_of_one_gigabyte_is_refused_before_inflating(store, tmp_path):
+    """A ~3 MB .docx whose XML inflates to 1 GB took over 6 GB in 20 s; now refused on the zip's directory."""
+    bomb = _bomb_docx(tmp_path / "年度报告.docx", 1024)
+    assert bomb.stat().st_size < 8 * 1048576
+    before = snapshot(store)
+    res = _ingest_measured(store, bomb)
+    assert res["status"] == "error" and "解压后" in res["reason"] and "压缩炸弹" in res["reason"], res
+    assert res["rss_mb"] < _baseline_rss(store) + 150, (res, PEAKS["baseline"])
+    assert res["seconds"] < 120, res
+    assert snapshot(store) == before
+
+
+def test_docx_with_fifty_megabytes_of_xml_is_refused_quickly(store, tmp_path):
+    """212 KB on disk, 50 MB of XML: held the write lock for minutes; refused in well under a minute."""
+    bomb = _bomb_docx(tmp_path / "small_bomb.docx", 50)
+    before = snapshot(store)
+    res = _ingest_measured(store, bomb)
+    assert res["status"] == "error" and "超过上限" in res["reason"] and "MB" in res["reason"], res
+    assert res["rss_mb"] < _baseline_rss(store) + 150, (res, PEAKS["baseline"])
+    assert snapshot(store) == before
+
+
+def test_docx_with_an_inflating_image_is_refused_by_its_ratio(store, tmp_path):
+    bomb = _bomb_docx(tmp_path / "picture_bomb.docx", 5, member="word/media/image1.png")
+    r = refused(store, bomb, "压缩比异常")
+    assert "image1.png" in r.reason
+
+
+def test_a_text_file_of_a_million_lines_is_refused_before_it_is_split(store, tmp_path):
+    p = tmp_path / "lines.txt"
+    p.write_bytes("一、总体情况\n".encode() + b"\n" * 1_000_000)
+    refused(store, p, "行，超过上限")
+
+
+def test_chunk_location_is_linear_on_a_long_legal_section(pipeline_ready):
+    """The locate scan was quadratic (a linear search per chunk): 20k lines of one section in a few seconds."""
+    import time
+
+    from index.chunking import make_chunks, split_sections
+    from index.metadata import infer_metadata
+    from index.records import Document, Line
+
+    lines = [Line(text="某县人力资源和社会保障局2020年政府信息公开工作年度报告", line=1), Line(text="一、总体情况", line=2)]
+    lines += [Line(text=f"本局全年主动公开政府信息{i}条，回应社会关切，持续加强平台建设和制度建设，" * 3 + "。", line=i + 3)
+              for i in range(20000)]
+    doc = Document(file="long.txt", path="/x/long.txt", sha256="0" * 64, format="txt", lines=lines)
+    meta = infer_metadata(doc)
+    t = time.perf_counter()
+    chunks = make_chunks(doc, meta, split_sections(doc), [])
+    took = time.perf_counter() - t
+    assert len(chunks) > 1000 and took < 20, (len(chunks), took)
+
+
+# ---------------------------------------------------------------- encodings and names (issue 16)
+def test_utf16le_without_bom_reads_like_the_original(store, tmp_path):
+    p = tmp_path / "unicode_export.txt"
+    p.write_bytes((SAMPLE / F004).read_text(encoding="utf-8").encode("utf-16-le"))
+    r, _ = stored(store, p)
+    assert _facts(store, p.name) == _facts(store, F004)
+    from index.library import Library
+
+    assert Library(store).report(p.name).format == "txt"
+
+
+def test_traditional_big5_report_gives_its_facts(store, tmp_path):
+    """The 山东 2019 report in traditional characters, Big5: read as simplified, the same facts as the original."""
+    from opencc import OpenCC
+
+    trad = OpenCC("s2t").convert((SAMPLE / F003).read_text(encoding="utf-8"))
+    assert "資訊" in trad or "政府信息公開" in trad
+    p = tmp_path / "山東2019_big5.txt"
+    p.write_bytes(trad.encode("big5", errors="replace"))
+    r, _ = stored(store, p)
+    assert any(w["code"] == "traditional" and "繁体字" in w["message"] for w in r.warnings), r.warnings
+    got, want = _facts(store, p.name), _facts(store, F003)
+    assert got[("依申请公开", "本年新收", "总计")] == want[("依申请公开", "本年新收", "总计")] == 159
+    assert len(got) >= 0.95 * len(want)
+
+
+@pytest.mark.parametrize("n_bytes", [251, 253, 255])
+def test_file_names_of_251_to_255_bytes(store, tmp_path, n_bytes):
+    stem = "名" * ((n_bytes - 4) // 3)
+    name = stem + "x" * (n_bytes - 4 - len(stem.encode())) + ".txt"
+    assert len(name.encode()) == n_bytes
+    p = tmp_path / name
+    p.write_text(small_report(f"长文件名 {n_bytes}"), encoding="utf-8")
+    r, after = stored(store, p)
+    assert r.file == name and "OSError" not in r.reason
+    # a second, different file of that name gets a key of its own, still within 255 bytes
+    (tmp_path / "again").mkdir()
+    q = tmp_path / "again" / name
+    q.write_text(small_report(f"长文件名 {n_bytes} 另一份"), encoding="utf-8")
+    r2, _ = stored(store, q)
+    assert r2.file != name and len(r2.file.encode()) <= 255 and r2.file.endswith(".txt")
+
+
+def test_dot_named_report_in_a_folder_is_read_and_hidden_folders_are_said(store, tmp_path):
+    d = tmp_path / "incoming"
+    (d / ".git").mkdir(parents=True)
+    (d / ".年度报告.txt").write_text(small_report("点开头的文件名"), encoding="utf-8")
+    (d / "._.年度报告.txt").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 60)  # a macOS resource fork
+    (d / ".git" / "old.txt").write_text(small_report("隐藏文件夹"), encoding="utf-8")
+    before = snapshot(store)
+    results = {r.name or r.file: r for r in _ingestor(store).ingest([d])}
+    assert results[".年度报告.txt"].status in ("ok", "warning")
+    assert results["._.年度报告.txt"].status == "skipped" and "附属文件" in results["._.年度报告.txt"].reason
+    assert results["old.txt"].status == "skipped" and "隐藏文件夹 .git" in results["old.txt"].reason
+    kept(before, snapshot(store))
+
+
+def test_peak_memory_of_the_bomb_cases_is_printed(capsys):
+    """Runs last in this section: the measured figures, as a table (pytest -s shows it)."""
+    rows = [f"| {k} | {v.get('file_mb', 0):.2f} MB | {v['status']} | {v['rss_mb']:.0f} MB | {v['seconds']:.1f} s |"
+            for k, v in PEAKS.items() if k != "baseline"]
+    with capsys.disabled():
+        print("\n| case | file | status | child peak RSS | wall |\n|---|---|---|---|---|\n" + "\n".join(rows))
+    assert PEAKS
 
 
 # ---------------------------------------------------------------- odd files that are read and stored
@@ -333,7 +514,7 @@ def test_odd_file_names(store, tmp_path, name):
     from index.library import Library
 
     lib = Library(store)
-    assert lib.report(name) is not None and len(lib.reports()) == n_before + 1
+    assert lib.report(name) is not None and len(lib.editions()) == n_before + 1  # every file, editions too
     for rel in after["copies"]:
         assert (store / rel).resolve().is_relative_to((store / "files").resolve()), rel
 

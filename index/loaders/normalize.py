@@ -185,8 +185,9 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 # ---------------------------------------------------------------- traditional characters
 def _t2s():
-    """(t2s, tw2sp) converters (opencc-python-reimplemented, pure Python tables), or None when not installed.
-    tw2sp also turns Taiwan wording into mainland wording (資訊 -> 信息, the template's own word)."""
+    """The t2s converter (opencc-python-reimplemented, pure Python tables), or None when not installed.
+    Characters only: opencc's tw2sp phrase table rewrites wording (本年新增 -> 本年添加, 文件 -> 文档), which
+    would change the template's own labels; the one Taiwan word that matters here is mapped by hand."""
     global _CONVERTER
     if _CONVERTER is None:
         try:
@@ -194,8 +195,11 @@ def _t2s():
         except ImportError:
             _CONVERTER = False
         else:
-            _CONVERTER = (OpenCC("t2s"), OpenCC("tw2sp"))
+            _CONVERTER = OpenCC("t2s")
     return _CONVERTER or None
+
+
+_WORDS = {"资讯": "信息"}  # 政府資訊公開 -> 政府信息公开 (same length, so offsets hold)
 
 
 _CONVERTER = None
@@ -210,10 +214,9 @@ def to_simplified(texts: list[str], force: bool = False) -> tuple[list[str], flo
     Conversion is per line and kept only where it keeps the line's length (t2s is almost always one for
     one), so a citation's column offsets still point at the same characters of the source.
     """
-    ccs = _t2s()
-    if ccs is None:
+    cc = _t2s()
+    if cc is None:
         return texts, 0.0
-    cc, phrases = ccs
     joined = "".join(texts[:4000])
     cjk = [c for c in joined if "\u4e00" <= c <= "\u9fff"]
     if not cjk and not force:
@@ -229,9 +232,9 @@ def to_simplified(texts: list[str], force: bool = False) -> tuple[list[str], flo
         if not t:
             out.append(t)
             continue
-        c = phrases.convert(t)
-        if len(c) != len(t):
-            c = cc.convert(t)
+        c = cc.convert(t)
+        for a, b in _WORDS.items():
+            c = c.replace(a, b)
         out.append(c if len(c) == len(t) else t)
     return out, changed
 
