@@ -30,6 +30,8 @@ def to_markdown(brief, image_dir: Optional[str] = None, rel_to: Optional[str] = 
         for ch in (s.charts if charts != "none" else []):
             src = _data_uri(ch.path) if charts == "embed" else _image(ch.path, image_dir, rel_to)
             out += [f"![{ch.title}]({src})", ""]
+    if brief.notes:
+        out += ["## 说明", ""] + [f"- {n}" for n in brief.notes] + [""]
     out += ["## 七、资料来源", ""]
     out += [f"{lab}  " for lab in brief.source_labels()]
     out += ["", f"*{generated_by(brief)}*", ""]

@@ -104,14 +104,24 @@ def short_name(agency: Optional[str]) -> str:
     return a
 
 
+MONEY_NOTE = "金额统一以万元表示（报告以元印出的已折算为万元，未作四舍五入）。"
+
+
+def is_money(c: Cell) -> bool:
+    return "金额" in c.column or "万元" in c.column or c.unit in ("元", "万元")
+
+
 def show(c: Cell, unit: str = "件") -> str:
-    """A value as the report printed it where that matters (money), else the number with its unit."""
-    if "金额" in c.column:
-        p = (c.printed or "").strip()
-        if p and re.search(r"\d", p):
-            return p if re.search(r"元", p) else p + (c.unit or "元")
-        return f"{fmt(c.value)}元"
+    """The number with its unit; money always in 万元 (facts hold 元), exact, so one brief never mixes
+    3435.54万元 with 12178757元 and the verifier still finds the figure."""
+    if is_money(c):
+        return f"{c.value / 10000:.6f}".rstrip("0").rstrip(".") + "万元"
     return f"{fmt(c.value)}{unit}"
+
+
+def signed(v: float) -> str:
+    """−3 with the minus sign (U+2212) the text uses everywhere, never '-3' beside '4−7'."""
+    return f"−{fmt(abs(v))}" if v < 0 else fmt(v)
 
 
 def pct(ctx: Ctx, part: float, whole: float, label: str) -> Optional[str]:
@@ -128,12 +138,13 @@ def change(ctx: Ctx, what: str, y0: str, v0: float, s0: str, y1: str, v1: float,
     """'本年新收申请：2019年52件[1]，2020年68件[5]，52→68，+16件（68−52=16），+30.8%（16÷52=30.8%）。'"""
     d = v1 - v0
     sign = "+" if d > 0 else ("−" if d < 0 else "±")
-    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}{unit}（{fmt(v1)}−{fmt(v0)}={fmt(d)}）"
-    ctx.compute(f"{what}变化", f"{fmt(v1)}−{fmt(v0)}={fmt(d)}", d)
+    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}{unit}（{fmt(v1)}−{fmt(v0)}={signed(d)}）"
+    ctx.compute(f"{what}变化", f"{fmt(v1)}−{fmt(v0)}={signed(d)}", d)
     if v0:
         p = round(d / v0 * 100, 1)
-        ctx.compute(f"{what}变化率", f"{fmt(d)}÷{fmt(v0)}={p:.1f}%", p)
-        text += f"，{sign}{abs(p):.1f}%（{fmt(d)}÷{fmt(v0)}={p:.1f}%）"
+        rate = f"{'−' if p < 0 else ''}{abs(p):.1f}%"
+        ctx.compute(f"{what}变化率", f"{signed(d)}÷{fmt(v0)}={rate}", p)
+        text += f"，{sign}{abs(p):.1f}%（{signed(d)}÷{fmt(v0)}={rate}）"
     else:
         text += "，上年为0，不计算增幅"
     return text + "。"
@@ -222,6 +233,8 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
             vals = "、".join(f"{c.column}{show(c, '项' if '项目' in c.column or '增/减' in c.column else '件')}"
                             for c in cs)
             parts.append(f"{row}：{vals}[{n}]")
+            if any(is_money(c) for c in cs) and MONEY_NOTE not in ctx.notes:
+                ctx.notes.append(MONEY_NOTE)
         if not parts and not zero:
             ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}没有可用的主动公开表格数据。")
             continue

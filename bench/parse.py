@@ -30,6 +30,7 @@ from index.tables import parse_tables  # noqa: E402
 
 GOLD = ROOT / "data" / "gold" / "seed_facts.json"
 REAL = ROOT / "data" / "real-pdf"
+DEV = ROOT.parent / "shared" / "dev-reports"
 
 
 def _work(args: tuple[list[str], int]) -> tuple[int, float]:
@@ -77,7 +78,7 @@ def accuracy(reports: list[dict]) -> list[tuple]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for layout in layouts.ALL_LAYOUTS:
-            hit = total = exact = unc = fails = 0
+            hit = total = exact = unc = fails = cwrong = 0
             secs = 0.0
             for r in reports:
                 p = layouts.write(r, layout, Path(tmp))
@@ -94,9 +95,10 @@ def accuracy(reports: list[dict]) -> list[tuple]:
                     hit += ok
                     ok_all &= ok
                     unc += bool(g and g.uncertain)
+                    cwrong += bool(g is not None and g.value is not None and not ok and not g.uncertain)
                 exact += ok_all
                 fails += sum(c.status in ("fail", "not_assessable") for c in res.checks)
-            rows.append((layout, hit, total, exact, len(reports), unc, fails, secs / len(reports) * 1000))
+            rows.append((layout, hit, total, exact, len(reports), unc, cwrong, fails, secs / len(reports) * 1000))
     return rows
 
 
@@ -146,10 +148,11 @@ def main(rounds, workers, n_synth):
     con.print(t)
 
     t = Table(title="per-layout accuracy (gold facts rendered, loaded, parsed back)")
-    for c in ("layout", "values exact", "reports exact", "uncertain cells", "rules failing", "ms/report"):
+    for c in ("layout", "values exact", "reports exact", "uncertain cells", "wrong, unmarked", "rules failing",
+              "ms/report"):
         t.add_column(c, justify="right" if c != "layout" else "left", no_wrap=(c == "layout"))
-    for layout, hit, total, exact, n, unc, fails, ms in accuracy(gold["reports"]):
-        t.add_row(layout, f"{hit}/{total}", f"{exact}/{n}", str(unc), str(fails), f"{ms:.1f}")
+    for layout, hit, total, exact, n, unc, cw, fails, ms in accuracy(gold["reports"]):
+        t.add_row(layout, f"{hit}/{total}", f"{exact}/{n}", str(unc), str(cw), str(fails), f"{ms:.1f}")
     # the 2021 template: the real PDFs' facts (their balance rules hold) as the truth to render
     reports_2021 = []
     for p, agency in ((REAL / "huaian_2024.pdf", "淮安市人民政府"), (REAL / "hongze_2024.pdf", "淮安市洪泽区人民政府")):
@@ -157,9 +160,32 @@ def main(rounds, workers, n_synth):
             res = parse_tables(load(p))
             reports_2021.append({"file": p.name, "agency": agency, "year": 2024, "facts": [
                 {"table": f.table, "row": f.row, "column": f.column, "value": f.value} for f in res.facts]})
-    for layout, hit, total, exact, n, unc, fails, ms in (accuracy(reports_2021) if reports_2021 else []):
-        t.add_row(f"{layout} (2021)", f"{hit}/{total}", f"{exact}/{n}", str(unc), str(fails), f"{ms:.1f}")
+    for layout, hit, total, exact, n, unc, cw, fails, ms in (accuracy(reports_2021) if reports_2021 else []):
+        t.add_row(f"{layout} (2021)", f"{hit}/{total}", f"{exact}/{n}", str(unc), str(cw), str(fails), f"{ms:.1f}")
     con.print(t)
+
+    if (DEV / "gold.json").exists():  # the real portal report, as saved page and as crawler text
+        t = Table(title="real report as its portal published it (../shared/dev-reports, every cell's gold)")
+        for c in ("file", "cells exact", "uncertain", "wrong, unmarked", "agency", "year", "ms"):
+            t.add_column(c)
+        dev = json.loads((DEV / "gold.json").read_text(encoding="utf-8"))["reports"][0]
+        for name in ("pingtan_2024.txt", "pingtan_2024.html"):
+            from index.metadata import infer_metadata
+            doc = load(DEV / name)
+            t0 = time.perf_counter()
+            res = parse_tables(doc)
+            ms = (time.perf_counter() - t0) * 1000
+            have = {f.key: f for f in res.facts}
+            ok = unc = cw = 0
+            for f in dev["facts"]:
+                g = have.get((f["table"], f["row"], f["column"]))
+                good = g is not None and g.value is not None and abs(g.value - f["value"]) < 0.01
+                ok += good
+                unc += bool(g and g.uncertain)
+                cw += bool(g is not None and not good and not g.uncertain)
+            m = infer_metadata(doc)
+            t.add_row(name, f"{ok}/{len(dev['facts'])}", str(unc), str(cw), str(m.agency), str(m.year), f"{ms:.0f}")
+        con.print(t)
 
     if n_synth:
         t = Table(title=f"{n_synth} synthetic reports (bench/synth.py truth)")

@@ -120,6 +120,7 @@ def test_every_number_traces_to_a_fact_a_quote_or_a_formula(fujian, library, tmp
     formulas = re.findall(r"[\d.+\-−÷=%]+", body)
     computed = set()
     for f in formulas:  # a formula's result is allowed only when it is right
+        f = f.replace("−", "-") if not re.fullmatch(r"\d+−\d+=.*", f) else re.sub(r"=−", "=-", f)
         m = re.fullmatch(r"([\d+]+)=(\d+)", f)
         if m:
             assert sum(int(x) for x in m.group(1).split("+")) == int(m.group(2)), f
@@ -280,3 +281,37 @@ def test_local_llm_polish_keeps_every_number(library, tmp_path):
     assert any(s in ("kept", "rejected") for s in statuses)
     assert all(p.get("reason") for p in b.polish if p["status"] != "kept")
     assert b.llm != "none" and b.verify().ok  # whatever the model wrote, what is kept is grounded
+
+
+def test_docx_is_a4_in_gongwen_style(fujian, tmp_path):
+    """GB/T 9704: A4, margins 3.7/3.5/2.8/2.6 cm, 仿宋 三号 body at a fixed line, 黑体 headings, a title in
+    方正小标宋 (黑体 where the machine lacks it), page numbers in the footer."""
+    from docx.shared import Cm, Pt
+
+    from assistant.brief_docx import title_font
+
+    doc = Document(str(fujian.to_docx(tmp_path / "a4.docx")))
+    sec = doc.sections[0]
+    assert (round(sec.page_width.cm, 1), round(sec.page_height.cm, 1)) == (21.0, 29.7)
+    assert [round(x.cm, 1) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)] == \
+        [3.7, 3.5, 2.8, 2.6]
+    from docx.oxml.ns import qn
+
+    def east_asian(style):
+        return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+    assert east_asian(doc.styles["Normal"]) == "仿宋" and doc.styles["Normal"].font.size == Pt(16)
+    assert east_asian(doc.styles["Heading 1"]) == "黑体"
+    assert east_asian(doc.styles["Title"]) == title_font() in ("方正小标宋简体", "黑体")
+    assert "PAGE" in sec.footer.paragraphs[0]._p.xml
+    assert Cm(0) < sec.footer.paragraphs[0].runs[0].font.size
+
+
+def test_money_in_wanyuan_throughout_and_one_minus_sign(library, tmp_path):
+    from assistant.brief import make_brief
+
+    b = make_brief(library, "厦门人社局", None, chart_dir=str(tmp_path))
+    text = "\n".join(p for s in b.sections for p in s.paragraphs)
+    money = re.findall(r"采购总金额[^、；。]*", text)
+    assert money and all("万元" in m for m in money) and not re.search(r"\d元", " ".join(money))
+    assert "金额统一以万元表示" in " ".join(b.notes)
+    assert not re.search(r"=-\d", text)  # a negative result is written −3, like the − of its formula
