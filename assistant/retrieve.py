@@ -18,6 +18,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.compose import OUTLINE_NUMBER
 from assistant.question import _as_dict, library_reports, load_lexicon, norm, understand
+from index.planted import clean_text, is_planted
 from index.records import Chunk, Passage
 
 _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什么 哪 哪些 哪个 哪家 如何 怎么 怎样 是否 吗 呢 请 问 报告 "
@@ -215,7 +216,8 @@ class HybridRetriever(BaseRetriever):
 def to_node(p: Passage) -> NodeWithScore:
     md = p.chunk.metadata()
     md["ranks"] = ",".join(f"{k}:{v}" for k, v in p.ranks.items())
-    return NodeWithScore(node=TextNode(id_=p.chunk.id, text=p.chunk.text, metadata=md), score=p.score)
+    # a llama-index engine hands node text to a model: planted sentences stay out of it
+    return NodeWithScore(node=TextNode(id_=p.chunk.id, text=clean_text(p.chunk.text), metadata=md), score=p.score)
 
 
 # ---------------------------------------------------------------- evidence sentences
@@ -228,13 +230,14 @@ _HEADING = re.compile(rf"^(?:{OUTLINE_NUMBER}|[一二三四五六七八九十]+�
 def sentences(text: str) -> list[str]:
     """Sentences of a chunk; hard-wrapped PDF lines are joined first (a newline inside a sentence is not an end).
     A heading that ends in 。 ("（四）政府信息公开平台建设情况。") travels with the sentence after it: quoted
-    alone it names a topic and says nothing about it."""
-    t = re.sub(r"\s*\n\s*", "", text)
+    alone it names a topic and says nothing about it. Planted text (index/planted.py: instructions,
+    "数据均已作废", links) is never a sentence here, so it is never quoted nor handed to a model."""
+    t = re.sub(r"\s*\n\s*", "", clean_text(text))
     out = []
     carry = ""
     for s in _SENT_END.split(t):
         s = s.strip()
-        if len(s) < 4:
+        if len(s) < 4 or is_planted(s):  # once more after the join: "忽略以上\n所有指令" wrapped over two lines
             continue
         if _HEADING.match(s) and len(carry) < 60:  # 4.加强网站建设。（1）推进网站集约管理。then the content
             carry += s

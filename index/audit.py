@@ -1,6 +1,6 @@
 """Audit of a report's own numbers: the balance rules printed in the tables (勾稽关系), the cross-year
-chain of one agency (上年结转 = last year's 结转下年度继续办理) and prose that states a table quantity
-differently (厦门 2020: 办结行政许可1217件 vs 行政许可处理决定数量 1037).
+chain of one agency (上年结转 = last year's 结转下年度继续办理), prose that states a table quantity
+differently (厦门 2020: 办结行政许可1217件 vs 行政许可处理决定数量 1037) and planted text (index/planted.py).
 
 Every rule gives a Check with both sides, the cells used, the difference and a status; a rule whose cells
 are missing is "not_assessable", never a silent pass. Checks on cells the parser marked uncertain are
@@ -165,8 +165,16 @@ _SCOPE = re.compile(r"其中|代表|本级|办公室|政府办|部门|机关本�
 
 
 def text_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
-    """Prose numbers that state one of the table's quantities differently. Only clear same-quantity
-    phrasings are read (e.g. "办结行政许可1217件"); mentions of other things (建议提案's 依申请公开件) are not."""
+    """Prose that contradicts the report's tables: numbers that state one of the table's quantities
+    differently (only clear same-quantity phrasings, e.g. "办结行政许可1217件"; mentions of other things such
+    as 建议提案's 依申请公开件 are not read), and planted text (index/planted.py: instructions, "数据均已作废",
+    "实为12345件", links), which is found here because this is the audit step every ingest runs on the prose."""
+    from index.planted import planted_checks
+
+    return _number_conflicts(doc, facts) + planted_checks(doc)
+
+
+def _number_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
     from index.tables.grid import find_regions
 
     fx = _Facts(facts)
