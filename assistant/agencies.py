@@ -65,6 +65,9 @@ def agency_aliases(agency: str, region: Optional[str], lex: Lexicon) -> list[str
         m = re.match(r"^.+?省(.+?市.+)$", n)  # 福建省厦门市人社局 -> 厦门市人社局
         if m:
             names.add(m.group(1))
+    core = zone_core(a)
+    if core != a and len(core) >= 4:  # 平潭综合实验区管委会办公室 is what "平潭综合实验区" means in a question
+        names.add(core)
     return sorted(names, key=len, reverse=True)
 
 
@@ -197,3 +200,93 @@ def _unknown_agencies(blank: str, lex: Lexicon) -> list[str]:
         unknown.append(blank[i:end])
         i = end
     return unknown
+
+
+# ---------------------------------------------------------------- names the library cannot match
+# Why: an agency outside the division list (平潭综合实验区, 某某管委会) is invisible to the checks above, and a
+# question naming it would otherwise be answered from every report of that year — another agency's table, cited.
+_ZONE_WORDS = ("综合实验区", "示范区", "实验区", "新区", "开发区", "高新区", "自贸区", "管委会", "管理委员会", "街道办事处")
+_GOV_WORDS = ("人民政府办公厅", "人民政府办公室", "人民政府", "政府办公室", "政府办公厅")
+_EXTEND = ("管委会", "管理委员会", "党工委", "办公室", "办公厅")  # more of the same name after its type word
+_NOT_NAME = set("的年在和与及或、，,。？?！!：:；;中里是了对比向从按把被为跟同各每该其这那哪几多少问请共有")
+
+
+@lru_cache(maxsize=1)
+def _name_endings() -> tuple[str, ...]:
+    types, aliases, _divs = _vocab()
+    return tuple(sorted(set(types) | set(aliases) | set(_ZONE_WORDS) | set(_GOV_WORDS), key=len, reverse=True))
+
+
+def agency_phrases(blank: str) -> list[str]:
+    """Agency-like names in a question whose held agencies were blanked out (find_agencies' 4th value): at
+    least two name characters before an agency type word ("平潭综合实验区", "某某县财政局", "市科委" is too short
+    to be a name and is left alone). '人社部门' (a department in general) is not a name."""
+    ends = _name_endings()
+    out: list[str] = []
+    i, n = 0, len(blank)
+    while i < n:
+        hit = next((e for e in ends if blank.startswith(e, i)), None)
+        after = blank[i + len(hit):i + len(hit) + 2] if hit else ""
+        # 人社部门 is a department in general; 政府信息 is the subject of every report, not a 政府
+        if hit is None or after[:1] == "门" or after == "信息" or (hit == "政府" and blank[i - 1:i] not in "省市区县镇乡"):
+            i += 1
+            continue
+        a = i
+        while a > 0 and i - a < 10 and re.match(r"[\u4e00-\u9fff]", blank[a - 1]) and blank[a - 1] not in _NOT_NAME:
+            a -= 1
+        end = i + len(hit)
+        while True:  # 平潭综合实验区 + 管委会 + 办公室: one name
+            more = next((e for e in _EXTEND if blank.startswith(e, end)), None)
+            if not more:
+                break
+            end += len(more)
+        if i - a >= 2 or (hit in _ZONE_WORDS and i - a >= 1):
+            out.append(blank[a:end])
+        i = end
+    return out
+
+
+def zone_core(name: str) -> str:
+    """'平潭综合实验区管委会办公室' -> '平潭综合实验区': the part of a name a question uses for the zone."""
+    m = re.match(r"^(.+?(?:综合实验区|示范区|实验区|新区|开发区|高新区|自贸区))(?:党工委)?(?:管委会|管理委员会)?(?:办公室|办公厅)?$",
+                 name or "")
+    return m.group(1) if m else (name or "")
+
+
+def name_core(name: str) -> str:
+    """The distinctive part of an agency name, for finding it in a report's title: the zone, or the name
+    without its type word ('某某县财政局' -> '某某县')."""
+    core = zone_core(name)
+    if core != name:
+        return core
+    for e in _name_endings():
+        if name.endswith(e) and len(name) - len(e) >= 2:
+            return name[:-len(e)]
+    return name
+
+
+def report_heading(library, file: str) -> Optional[str]:
+    """The report's own title ('平潭综合实验区2024年度政府信息公开工作年度报告'), to name a report to staff
+    whose publisher is unknown — never its file name (downloaded reports are often named by a hash). From
+    the metadata's evidence (title line or a crawler's 标题: header), else the first chunk's first title-like
+    line."""
+    try:
+        rows = library.sql("SELECT meta_json FROM reports WHERE file = ?", (file,))
+        meta = json.loads((rows[0]["meta_json"] if hasattr(rows[0], "keys") else rows[0][0]) or "{}") if rows else {}
+    except Exception:  # a library without meta_json (tests' fakes): fall back to the text
+        meta = {}
+    texts = []
+    ev = meta.get("evidence", meta) if isinstance(meta, dict) else {}
+    for v in (ev.values() if isinstance(ev, dict) else []):
+        if isinstance(v, dict) and isinstance(v.get("text"), str):
+            texts.append(v["text"])
+    try:
+        first = library.sql("SELECT text FROM chunks WHERE file = ? ORDER BY ord LIMIT 2", (file,))
+        texts += [r["text"] if hasattr(r, "keys") else r[0] for r in first]
+    except Exception:
+        pass
+    for t in texts:
+        m = re.search(r"([^\s。；，:：]{0,40}?(?:19|20)\d{2}\s*年度?\s*政府信息公开工作年度报告)", t or "")
+        if m:
+            return re.sub(r"\s+", "", m.group(1)).strip("《》")
+    return None

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant import compose, llm as llm_mod, phrasing, router, table_tool, text_answers
+from assistant import agencies, compose, llm as llm_mod, phrasing, router, table_tool, text_answers
 from assistant.compose import Citations, Draft, SourceFiles
 from assistant.question_guard import clean_question, question_problem
 from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
@@ -37,6 +37,8 @@ class Assistant:
         self.retriever: Optional[HybridRetriever] = None
         self._reports: Optional[list[ReportInfo]] = None
         self._sources: Optional[SourceFiles] = None
+        self._read: Optional[dict[str, set[str]]] = None  # file -> the tables whose cells were read
+        self._headings: dict[str, Optional[str]] = {}
 
     # ------------------------------------------------------------ set-up
     @property
@@ -61,11 +63,12 @@ class Assistant:
         version = self.library.version() if hasattr(self.library, "version") else None  # another process ingested
         if self._reports is None or version != getattr(self, "_version", None):
             self._reports, self._sources, self._version = library_reports(self.library), None, version
+            self._read, self._headings = None, {}
         return self._reports
 
     def refresh(self) -> None:
         """Call after an ingest: re-read the reports and rebuild the retriever."""
-        self._reports, self._sources = None, None
+        self._reports, self._sources, self._read, self._headings = None, None, None, {}
         self.retriever = None
         self.warm_up()
 
@@ -104,10 +107,13 @@ class Assistant:
         reports = self.reports()
         q = understand(question, self.library, history=history, reports=reports)
         timings["understand"] = _ms(t0)
+        scope = self._unheld(q, reports)
         rt = router.route(q)
         cites = Citations(self.sources, reports)
         checks: list[dict] = []
-        if rt.kind == "refuse":
+        if scope is not None:  # a named agency held only as an unnamed/unreadable report, or not at all
+            draft, rt = scope
+        elif rt.kind == "refuse":
             draft = compose.refusal(q, reports, "agency" if q.unknown_agencies and not q.agencies else "year")
         elif q.operation == "holdings":
             rs = self.reports()
@@ -124,6 +130,7 @@ class Assistant:
                     f"{'、'.join(f'{y}年' for y in sorted(q.years))}。）")
             draft.notes.append(note)
             draft.text += note
+        draft.text, draft.details = self._for_staff(draft.text, reports), self._for_staff(draft.details, reports)
         text = draft.text
         used_llm = "none"
         # a table figure next to prose about something else (网络申请 vs 新收总计): a small model merges them
@@ -141,7 +148,8 @@ class Assistant:
                 checks.append({"rule": "llm_skipped", "status": "pass", "message": draft.extractive})
             yield text
         res = verify(text, [question], computed=draft.computed, allowed_years=[r.year for r in reports if r.year] + q.years,
-                     n_citations=len(cites.items), cited_sources=cites.by_number())
+                     n_citations=len(cites.items), cited_sources=cites.by_number(),
+                     cited_passages=cites.passage_quotes())
         checks.append(res.to_check())
         checks += self._quality_notes(cites)
         timings["total"] = _ms(t0)
@@ -158,16 +166,20 @@ class Assistant:
     def _draft(self, q: Query, rt: Route, cites: Citations, timings: dict) -> tuple[Draft, Route]:
         parts: list[Draft] = []
         no_fact = False
+        unread, none_read = self._unread_note(q) if rt.kind in ("table", "both") else ([], False)
         if rt.kind in ("table", "both"):
             t = time.perf_counter()
             ta = table_tool.run(q, self.library)
             timings["table"] = _ms(t)
             if ta.found:
-                notes = self._conflicts(ta, cites)  # before drafting: it adds the audit's numbers to computed
+                notes = self._conflicts(ta, cites) + unread  # before drafting: adds the audit's numbers to computed
                 d = compose.table_draft(ta, cites)
                 d.notes += notes
                 d.text += "".join(notes)
                 parts.append(d)
+            elif none_read:  # the report is held but its table was not read: say so, never a silent swap
+                draft = Draft(text="无法给出数字：" + "".join(n.replace("注意：", "", 1) for n in unread), refused=True)
+                return draft, Route("refuse", "所问报告的统计表未能读取")
             elif rt.kind == "table":
                 rt = Route("text", rt.reason + "；表格中没有对应数值，改为检索原文")
                 no_fact = True
@@ -205,6 +217,102 @@ class Assistant:
         return Draft(text=a.text + "\n原文相关内容：" + b.text, key_numbers=a.key_numbers, facts=a.facts,
                      computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes, details=a.details), \
             Route("both", rt.reason)
+
+    def _for_staff(self, text: str, reports: list[ReportInfo]) -> str:
+        """No file names (often a hash: 001_0c9ceee508d7cea1.txt) and no "None" in what staff read: a report
+        is named by its agency and year, or its own title."""
+        if not text:
+            return text
+        for r in reports:
+            if r.file in text:
+                text = text.replace(f"{r.file}：", f"{self.report_label(r)}：").replace(r.file, self.report_label(r))
+        text = re.sub(r"(?<![A-Za-z])None年", "（年度未能识别）", text)
+        return re.sub(r"(?<![A-Za-z])None(?![A-Za-z])", compose.UNNAMED, text)
+
+    # ------------------------------------------------------------ reports that cannot answer
+    def tables_read(self, file: str) -> set[str]:
+        """The standard tables of a report whose cells were read (at least one value)."""
+        if self._read is None:
+            self._read = {}
+            try:
+                rows = self.library.sql("SELECT file, tbl FROM facts WHERE value IS NOT NULL GROUP BY file, tbl", ())
+            except Exception:  # a library without a facts table: nothing is known to be unread
+                rows = None
+            if rows is None:
+                self._read = None
+                return {"主动公开", "依申请公开", "复议诉讼"}
+            for r in rows:
+                f, t = (r["file"], r["tbl"]) if hasattr(r, "keys") else (r[0], r[1])
+                self._read.setdefault(f, set()).add(t)
+        return self._read.get(file, set())
+
+    def report_label(self, r: ReportInfo) -> str:
+        """How staff are told which report: its agency and year, or its own title — never a file name."""
+        if r.file not in self._headings:
+            self._headings[r.file] = agencies.report_heading(self.library, r.file)
+        head = self._headings[r.file]
+        if r.agency:
+            return f"{r.year}年{r.agency}的报告" if r.year else f"{r.agency}的报告（年度未识别）"
+        return f"《{head}》（发布机关未能识别）" if head else \
+            f"一份{f'{r.year}年' if r.year else '年度不明'}、发布机关未能识别的报告"
+
+    def _unheld(self, q: Query, reports: list[ReportInfo]) -> Optional[tuple[Draft, Route]]:
+        """A question naming an agency the library holds only as an unnamed or unreadable report, or not at
+        all. Why: with no agency resolved the table tool ranges over every report of the year, so the answer
+        would be another agency's table, cited. Says which report was found and why it cannot answer."""
+        _held, _m, _unk, blank = agencies.find_agencies(q.text, reports, load_lexicon())
+        names = [p for p in agencies.agency_phrases(blank)
+                 if not any(p in u or u in p for u in q.unknown_agencies)]
+        if q.agencies and not (q.follow_up and not any(m in q.text for m in q.agency_mentions)):
+            if names:  # named beside a held agency: that one is answered, this one said to be missing
+                q.unknown_agencies += [n for n in names if n not in q.unknown_agencies]
+            return None
+        missing = list(dict.fromkeys(q.unknown_agencies + names))
+        if not missing:
+            return None
+        if q.follow_up:  # "那平潭综合实验区呢？": not the earlier question's agency
+            q.agencies, q.agency_mentions = [], []
+        found = []
+        for name in missing:
+            core = agencies.name_core(name)
+            for r in reports:
+                if q.years and r.year and r.year not in q.years:
+                    continue
+                readable = bool(self.tables_read(r.file))
+                if r.agency and readable:
+                    continue  # a held, readable report of another agency: not this one
+                if r.file not in self._headings:
+                    self._headings[r.file] = agencies.report_heading(self.library, r.file)
+                named = (r.agency and core in r.agency) or core in (self._headings[r.file] or "")
+                if named and r not in found:
+                    found.append(r)
+        if not found:
+            q.unknown_agencies = missing
+            return compose.refusal(q, reports, "agency"), Route("refuse", f"库中没有{'、'.join(missing)}的报告")
+        parts = []
+        for r in found:
+            why = []
+            if not r.agency:
+                why.append("未能识别其发布机关，不能确认它就是所问单位的报告（可在“年报库”中更正发布机关后再问）")
+            if not self.tables_read(r.file):
+                why.append("其统计表未能读取（没有解析出任何数值）")
+            parts.append(f"{self.report_label(r)}，但{'；'.join(why)}")
+        text = (f"无法回答：问题所问的{'、'.join(missing)}，库中找到" + "；".join(parts) +
+                "。为免用其他单位的报告作答，这里不给出数字。")
+        return Draft(text=text, refused=True), Route("refuse", "所问单位的报告无法读取或发布机关不明")
+
+    def _unread_note(self, q: Query) -> tuple[list[str], bool]:
+        """Notes on the named agency's reports whose table for this question could not be read, and whether
+        every report asked about is such a one."""
+        if not q.agencies or not q.quantities:
+            return [], False
+        tables = {x.table for x in q.quantities}
+        held = [r for r in self.reports() if r.agency in q.agencies and (not q.years or r.year in q.years)]
+        unread = [r for r in held if not tables & self.tables_read(r.file)]
+        names = "、".join(f"“{t}”" for t in sorted(tables))
+        notes = [f"注意：库中有{self.report_label(r)}，但其统计表{names}未能读取（没有解析出数值），"
+                 f"这份报告的表中数字无法给出，也没有用其他报告代替。" for r in unread]
+        return notes, bool(held) and len(unread) == len(held)
 
     def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:
         """A short 简报 answer: the key table figures per year, and the report's own words on 主动公开."""
@@ -285,7 +393,7 @@ class Assistant:
                 for ch in self.library.checks(f):
                     status = getattr(ch, "status", None) or (ch.get("status") if isinstance(ch, dict) else None)
                     if status in ("fail", "uncertain"):
-                        msg = getattr(ch, "message", None) or ch.get("message")
+                        msg = self._for_staff(getattr(ch, "message", None) or ch.get("message"), self.reports())
                         out.append({"rule": "data_quality", "status": status, "file": f, "message": msg})
             except Exception:
                 break

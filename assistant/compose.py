@@ -172,6 +172,7 @@ class Citations:
         self.meta = {r.file: r for r in reports}
         self.items: list[Citation] = []
         self._keys: dict[tuple, int] = {}
+        self._printed: dict[int, str] = {}  # a cell's value as the report prints it ("3435.54万")
 
     def cell(self, c: Cell) -> int:
         key = ("cell", c.file, c.table, c.row, c.column)
@@ -185,6 +186,8 @@ class Citations:
                                    row=c.row, column=c.column, value=c.value,
                                    scan=c.cell_ref if (c.cell_ref or "").startswith("扫描件识别") else None))
         self._keys[key] = n
+        if c.printed:
+            self._printed[n] = squash(c.printed)
         return n
 
     def passage(self, file: str, quote: str, line_start: int, line_end: int, page: Optional[int] = None,
@@ -204,21 +207,25 @@ class Citations:
     def marks(self, cells: Iterable[Cell]) -> str:
         return "".join(f"[{self.cell(c)}]" for c in cells)
 
-    def source_texts(self) -> list[str]:
-        return [t for texts in self.by_number().values() for t in texts]
-
     def by_number(self) -> dict[int, list[str]]:
-        """What each citation supports: its quote, and for a cell its value (money also as printed)."""
+        """What each cited cell supports: its value (money also as printed) and its labels — not the line it
+        stands on (a crawler's one-line page holds every cell of the report, runs such as 6233440 included)."""
         out = {}
         for c in self.items:
-            texts = [c.quote]
-            if c.value is not None:
-                texts.append(fmt(c.value))
+            if c.kind != "cell":
+                continue
+            texts = [fmt(c.value)] if c.value is not None else []
+            texts += [self._printed[c.n]] if c.n in self._printed else []
             # a cell's row and column labels are the template's words: "属于四类过程性信息" names a row, and
             # its 四 is supported by the cell cited, not a figure to look up
             texts += [x for x in (c.row, c.column) if x]
             out[c.n] = texts
         return out
+
+    def passage_quotes(self) -> dict[int, list[str]]:
+        """Each cited passage's quote: its numbers count only where the answer quotes or attributes them
+        (verify.verify's cited_passages)."""
+        return {c.n: [c.quote] for c in self.items if c.kind == "passage"}
 
 
 @dataclass
@@ -235,9 +242,27 @@ class Draft:
     extractive: str = ""  # why this answer is never given to the LLM to rephrase (said in the checks)
 
 
+# ---------------------------------------------------------------- how a report is named to staff
+UNNAMED = "（发布机关未能识别）"
+
+
+def who(year: Optional[int], agency: Optional[str]) -> str:
+    """'2020年福建省人力资源和社会保障厅'; an unknown year or agency said in words, never "None"."""
+    return f"{f'{year}年' if year else '（年度未能识别）'}{agency or UNNAMED}"
+
+
+def year_name(year) -> str:
+    return f"{year}年" if year else "（年度未能识别）"
+
+
+def key_name(key) -> str:
+    """A group key as printed: an agency, a year or a part — a missing one in words."""
+    return UNNAMED if key is None else str(key)
+
+
 # ---------------------------------------------------------------- table answers
 def _who(i: Item) -> str:
-    return f"{i.year}年{i.agency or '（单位不明）'}"
+    return who(i.year, i.agency)
 
 
 def _val(i: Item) -> str:
@@ -272,10 +297,10 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             tie = "并列" if len(r.get("ties") or []) > 1 else ""
             parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
             for g in ta.groups:
-                detail = "，".join(f"{i.agency}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
+                detail = "，".join(f"{i.agency or UNNAMED}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
                 n = len(g.items)
                 total = f"合计{g.formula}{unit}" if n > 1 else f"{fmt(g.value)}{unit}"
-                parts.append(f"{g.key}年：{total}（{n}份报告：{detail}）。")
+                parts.append(f"{year_name(g.key)}：{total}（{n}份报告：{detail}）。")
         elif q.by == "part":
             base = q.whole or re.sub(r"（[^（）]*）$", "", label)
             who = _who(items[0]) if len({i.file for i in items}) == 1 else ""
@@ -293,9 +318,9 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
             ties = r.get("ties") or [r["winner"]]
             tie = "并列" if len(ties) > 1 else ""
-            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(str, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}"
+            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(key_name, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}"
                          f"{_win_marks(ta, cites)}。")
-            ranked = "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
+            ranked = "；".join(f"{k + 1}. {key_name(g.key)} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
             parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
         if r.get("spread"):
@@ -309,12 +334,12 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         zero = [g for g in ta.groups if g.value == 0]
         if withs:
             parts.append(f"报告中有{label}的单位：" + "；".join(
-                f"{g.key}（" + "，".join(f"{i.year}年{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items
+                f"{key_name(g.key)}（" + "，".join(f"{i.year}年{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items
                                        if i.value is not None) + "）" for g in withs) + "。")
         else:
             parts.append(f"库中报告均没有{label}（数值为0）。")
         if zero:
-            parts.append("为0的：" + "；".join(f"{g.key}" + "".join(cites.marks(i.cells) for i in g.items) for g in zero) + "。")
+            parts.append("为0的：" + "；".join(key_name(g.key) + "".join(cites.marks(i.cells) for i in g.items) for g in zero) + "。")
         d.key_numbers = [fmt(g.value) for g in withs]
     elif op == "diff" and "diff" in r:
         a, b, diff = r["from"], r["to"], r["diff"]
@@ -338,7 +363,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                      + "。")
         d.key_numbers = [fmt(r["total"])]
     elif op == "trend" and ta.groups:
-        seq = "→".join(f"{g.key}年{fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items) for g in ta.groups)
+        seq = "→".join(f"{year_name(g.key)}{fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items) for g in ta.groups)
         who = "、".join(q.agencies) if q.agencies else "库中报告合计"
         parts.append(f"{who}{label}逐年情况：{seq}。")
         known = [g for g in ta.groups if g.value is not None]
@@ -370,8 +395,8 @@ def _win_marks(ta: TableAnswer, cites: Citations) -> str:
 # ---------------------------------------------------------------- refusals and holdings
 def holdings(reports: Iterable[ReportInfo]) -> str:
     by: dict[str, list[int]] = {}
-    for r in reports:
-        by.setdefault(r.agency or r.file, []).append(r.year or 0)
+    for r in reports:  # a report of unknown publisher is said so, not shown by its (often hashed) file name
+        by.setdefault(r.agency or "发布机关未能识别的报告", []).append(r.year or 0)
     if not by:
         return "库中还没有任何报告（请先用 ingest 导入）"
     def years(ys: list[int]) -> str:

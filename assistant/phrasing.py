@@ -11,9 +11,13 @@ import time
 from typing import Iterable, Iterator
 
 from assistant import llm as llm_mod
-from assistant.compose import Citations, Draft, load_prompt
+from assistant.compose import Citations, Draft, load_prompt, who
 from assistant.question import Query
-from assistant.verify import verify
+from assistant.verify import _matches, extract_numbers, numbers_in, verify
+from index import planted
+
+
+MODEL_NAMES = {"local": "本地", "openai": "在线", "scripted": "测试用"}
 
 
 def llm_messages(question: str, facts: list[str], evidence: list[str]) -> list[dict]:
@@ -48,7 +52,7 @@ def evidence_lines(cites: Citations, numbers: Iterable[int], limit: int = 3, wid
     out = []
     for n in list(numbers)[:limit]:
         c = cites.items[n - 1]
-        out.append(f"[{n}] {c.year}年{c.agency}的报告：“{c.quote[:width]}”")
+        out.append(f"[{n}] {who(c.year, c.agency)}的报告：“{c.quote[:width]}”")
     return out
 
 
@@ -75,6 +79,7 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
     """Generator: streams the LLM's reply, then returns (final text, llm name, checks). The reply is kept
     only when every number in it is grounded in a cited source and the key numbers are all there."""
     name = llm_mod.backend_name(backend)
+    said = MODEL_NAMES.get(name, "所选")  # staff read "本地模型", not the backend's code
     evidence = evidence_lines(cites, draft.evidence or [c.n for c in cites.items if c.kind == "passage"])
     facts = fact_lines(draft.facts) if (draft.key_numbers or draft.lead) else []
     ask = f"请用一句话概括下列材料的要点（{q.question}）" if draft.lead else q.question
@@ -102,9 +107,11 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
         out += "".join(f"[{n}]" for n in draft.evidence)
     res = verify(out, [q.question], computed=draft.computed,
                  allowed_years=list(report_years) + q.years,
-                 n_citations=len(cites.items), cited_sources=cites.by_number())
+                 n_citations=len(cites.items), cited_sources=cites.by_number(),
+                 cited_passages=cites.passage_quotes())
     if res.unverified:
         problems.append("数字无法核实：" + "、".join(res.unverified))
+    problems += added_to_draft(out, draft, q, report_years)
     if res.bad_citations:
         problems.append("引用编号不存在：" + "、".join(map(str, res.bad_citations)))
     if not res.cited:
@@ -115,11 +122,11 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
     if problems:
         yield "\n[已改用可核实的模板答案]\n" + draft.text
         return draft.text, name, [{"rule": "llm_fallback", "status": "fail", "llm_text": out,
-                                   "message": f"{name}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
+                                   "message": f"{said}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
     if draft.lead:  # 简报: the model's lead sentence, then the full template body
         out += "\n" + draft.text
         yield "\n" + draft.text
-        return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型撰写导语，数字已核对。"}]
+        return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{said}模型撰写导语，数字已核对。"}]
     if draft.details:
         out += "\n" + draft.details
         yield "\n" + draft.details
@@ -130,7 +137,29 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
         quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
         out += "\n原文：" + quotes
         yield "\n原文：" + quotes
-    return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{name}模型措辞，数字已核对。"}]
+    return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{said}模型措辞，数字已核对。"}]
+
+
+def added_to_draft(reply: str, draft: Draft, q: Query, report_years: Iterable[int] = ()) -> list[str]:
+    """What a reply says that the draft does not: a link, an instruction or a denial of the data (planted text
+    a model picked up — index/planted.py), or a figure. The model only rewords the draft, so any of these
+    means it took something from elsewhere (a report's planted paragraph, its own invention): drop it."""
+    problems = []
+    known = draft.text + "\n" + "\n".join(draft.facts) + "\n" + (draft.details or "")
+    links = [m.group(0) for m in planted.LINK.finditer(reply) if re.sub(r"\s", "", m.group(0)) not in known]
+    if links:
+        problems.append("加入了草稿中没有的链接：" + "、".join(links[:2]))
+    said = [planted.classify(s) for s in planted.split_sentences(reply)]
+    bad = [m for k, m in (x for x in said if x) if k != "link" and m not in known]
+    if bad:
+        problems.append("含有指令性或否定报告数据的文字：" + "、".join(bad[:2]))
+    allowed = numbers_in([known, q.question]) | {round(float(c), 6) for c in draft.computed if c is not None}
+    years = {float(y) for y in list(report_years) + list(q.years)}
+    extra = [n.text for n in extract_numbers(reply)
+             if not (n.year_like and n.value in years) and not _matches(n, allowed)]
+    if extra:
+        problems.append("加入了草稿中没有的数字：" + "、".join(dict.fromkeys(extra)))
+    return problems
 
 
 def _echoes(reply: str, question: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from assistant.compose import Citations, Draft, SourceFiles, squash
+from assistant.compose import Citations, Draft, SourceFiles, squash, who
 from assistant.question import Query, norm
 from assistant.retrieve import HybridRetriever, best_sentences, sentences
 
@@ -66,7 +66,7 @@ def text_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, cites
         quote, n = cite_sentence(sources, cites, p.chunk, sent)
         nums.append(n)
         pieces.append((p.chunk, quote, n))
-    out = "；".join(f"{c.year}年{c.agency}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
+    out = "；".join(f"{who(c.year, c.agency)}的报告：“{quote}”[{n}]" for c, quote, n in pieces) + "。"
     if re.search(r"多少|几[个场次件名人条项份家期篇户]", q.text) and not _COUNT.search(pieces[0][1]):
         # asked for a count, and the closest sentence gives none: say so rather than let a quote pass as one
         out = "报告原文最相关的内容没有写明具体数字：" + out
@@ -79,15 +79,26 @@ def mentions_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, c
     """Every report whose prose holds `phrase` word for word (spaces and line wraps ignored), one quote each."""
     key = norm(phrase)
     by_file: dict[str, tuple] = {}
+    planted_only: dict[str, object] = {}  # reports where the phrase stands only in planted text (not quotable)
     for c in retriever.containing(key, years=years, agencies=q.agencies or None):
         if c.file in by_file:
             continue
         sent = next((s for s in sentences(c.text) if key in norm(s)), None)
         if sent is not None:
             by_file[c.file] = (c, sent)
+            planted_only.pop(c.file, None)
+        else:
+            planted_only.setdefault(c.file, c)
     scope = "、".join(q.agencies) + "的" if q.agencies else ""
     scope += "、".join(f"{y}年" for y in years) if years else ""
+    flagged = ""
+    if planted_only:  # found, but only where the audit marked the text as planted: said, never quoted
+        flagged = ("另有" + "、".join(who(c.year, c.agency) for c in planted_only.values()) +
+                   f"的报告中“{phrase}”只出现在被标记为疑似植入的文字里（见年报库的数据核验），不作引用。")
     if not by_file:
+        if flagged:
+            return Draft(text=f"库中{scope}报告的正文没有可引用的“{phrase}”。" + flagged.removeprefix("另有"),
+                         extractive="只在疑似植入的文字中出现，如实说明。")
         return Draft(text=f"库中{scope}报告的正文都没有提到“{phrase}”（按原文逐字查找；统计表不在此列）。",
                      extractive="逐字查找没有结果，如实说明。")
     found = sorted(by_file.values(), key=lambda x: (-(x[0].year or 0), x[0].agency or ""))
@@ -95,9 +106,9 @@ def mentions_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, c
     for c, sent in found[:LISTED]:
         quote, n = cite_sentence(sources, cites, c, sent)
         nums.append(n)
-        pieces.append(f"{c.year}年{c.agency}：“{quote}”[{n}]")
+        pieces.append(f"{who(c.year, c.agency)}：“{quote}”[{n}]")
     more = found[LISTED:]
-    tail = ("另有" + "、".join(f"{c.year}年{c.agency}" for c, _s in more) + "的报告也提到。") if more else ""
-    return Draft(text=f"库中{scope}有{len(found)}份报告提到“{phrase}”：" + "；".join(pieces) + "。" + tail,
+    tail = ("另有" + "、".join(who(c.year, c.agency) for c, _s in more) + "的报告也提到。") if more else ""
+    return Draft(text=f"库中{scope}有{len(found)}份报告提到“{phrase}”：" + "；".join(pieces) + "。" + tail + flagged,
                  evidence=nums, computed=[float(len(found))],
                  extractive="逐字查找的结果按报告逐条引用，不交给模型改写。")

@@ -77,3 +77,13 @@ def test_determiners_and_ordinals_are_not_counts():
     assert verify("库中报告的表格里没有这一项的数值；同一类申请按第一批处理。", []).ok
     assert verify("共三件[1]", [], cited_sources={1: ["三件"]}).ok
     assert not verify("共受理三件申请。", []).ok
+
+
+def test_a_passage_counts_where_quoted_or_attributed_not_where_restated():
+    """Issue 16: a number inside any cited passage used to count as grounded, so a planted figure passed."""
+    p = {1: ["（8）创新网站智能政策问答服务。开发“人社福精灵智能机器人”互动问答系统，实现一对多 7×24 小时智能服务。"]}
+    quoted = "2020年福建省人力资源和社会保障厅的报告：“" + p[1][0] + "”[1]。"
+    assert verify(quoted, [], cited_passages=p, allowed_years=[2020]).ok  # a whole quote, quotes inside it
+    assert verify("该厅实现了7×24小时智能服务[1]。", [], cited_passages=p).unverified == ["7", "24"]
+    assert verify("据该厅报告，实现了7×24小时智能服务[1]。", [], cited_passages=p).ok
+    assert not verify("报告原文称实现了7×25小时智能服务[1]。", [], cited_passages=p).ok
