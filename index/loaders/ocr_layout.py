@@ -201,8 +201,8 @@ def _line(page, n, items, cells=None, cell_items=None) -> Line:
         return Line(text="".join(it.text for it in items), line=n, page=page, ocr=True, box=box, conf=conf)
     boxes, low = [], []
     for i, group in enumerate(cell_items):
-        if not group:
-            boxes.append(None)
+        if not group or not any(it.text for it in group):
+            boxes.append(None)  # nothing read here (a misread placeholder counts as nothing)
             continue
         boxes.append((min(it.box[0] for it in group), min(it.box[1] for it in group),
                       max(it.box[2] for it in group), max(it.box[3] for it in group)))
@@ -213,11 +213,25 @@ def _line(page, n, items, cells=None, cell_items=None) -> Line:
 
 
 def _table_row(page, n, row: list[_Item], cols, reader=None, angle=0.0) -> Line:
-    nums = [it for it in row if it.numeric or (it.text in _DASHES and any(a <= (it.x0 + it.x1) / 2 <= b
-                                                                          for a, b in cols))]
-    labels = [it for it in row if it not in nums]
+    area = cols[0][0] - 2 if cols else math.inf  # where the number columns start
+    nums, labels = [], []
+    for it in row:
+        cx = (it.x0 + it.x1) / 2
+        if it.numeric or (it.text in _DASHES and any(a <= cx <= b for a, b in cols)):
+            nums.append(it)
+        elif cx >= area:
+            # text among the number columns is a misread number ("1" read as √): read it again alone, else
+            # it is a cell nothing was read in, in its place (as a label it would shift every cell after it)
+            again = _reread(reader, it) if reader is not None else None
+            nums.append(again or _Item(it.x0, it.y0, it.x1, it.y1, it.box, "", 0.0))
+        else:
+            labels.append(it)
     label_end = max((it.x1 for it in labels), default=-1e9)
     slots = [c for c in cols if c[0] > label_end - 2]
+    for it in nums:  # a re-read cell the number columns did not include (it was not a number then)
+        cx = (it.x0 + it.x1) / 2
+        if it.x0 > label_end - 2 and not any(a - 2 <= cx <= b + 2 for a, b in slots):
+            slots = sorted(slots + [(it.x0, it.x1)])
     groups: list[list[_Item]] = [[] for _ in slots]
     stray = []
     for it in nums:
@@ -244,6 +258,15 @@ def _table_row(page, n, row: list[_Item], cols, reader=None, angle=0.0) -> Line:
         cells.append(it.text)
         cell_items.append([it])
     return _line(page, n, row, cells, cell_items)
+
+
+def _reread(reader, it: _Item) -> Optional[_Item]:
+    h = it.box[3] - it.box[1]
+    text, conf = reader((max(0, it.box[0] - h // 4), it.box[1], it.box[2] + h // 4, it.box[3]))
+    text = fix_digits(text.strip().strip("|丨[]【】").replace("。", "0").replace("°", "0"))
+    if not re.match(r"^-?\d[\d.]*$", text) or conf < 0.2:
+        return None
+    return _Item(it.x0, it.y0, it.x1, it.y1, it.box, text, min(conf, it.conf))
 
 
 def _read_cell(reader, slots, k, label_end, y0, y1, angle) -> Optional[_Item]:
