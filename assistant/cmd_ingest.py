@@ -69,10 +69,21 @@ def command(paths, store, prune, rebuild, force, embedder, as_json, current):
                 bar.console.print(f"[{_STYLE[r.status]}]{r.status:8}[/] {r.file}{extra}"
                                   + (f" — {r.reason}" if r.reason else ""), markup=True)
 
-        if rebuild:
-            results += ing.rebuild(progress=progress)
-        if paths:
-            results += ing.ingest(paths, prune=prune, force=force, progress=progress)
+        from index.loaders import ocr
+
+        scan = bar.add_task("文字识别", total=None, visible=False)
+
+        def ocr_page(done, total):  # a scanned report's pages as OCR reads them (seconds each)
+            bar.update(scan, completed=done, total=total, visible=done < total, description=f"文字识别 第{done}/{total}页")
+
+        token = ocr.PROGRESS.set(ocr_page)
+        try:
+            if rebuild:
+                results += ing.rebuild(progress=progress)
+            if paths:
+                results += ing.ingest(paths, prune=prune, force=force, progress=progress)
+        finally:
+            ocr.PROGRESS.reset(token)
     counts = Counter(r.status for r in results)
     summary = {k: counts.get(k, 0) for k in ("ok", "warning", "skipped", "error")}
     if as_json:
