@@ -65,8 +65,11 @@ class _Builder:
             if s.kind == "empty" and not r.row_ok:
                 value = None  # an empty cell is 0 only when the row total confirms it
             line = s.cell.line if s.cell is not None else fallback_line
+            # a piece cut from a run of digits is only as good as the row sum that cut it
+            cut = s.cell is not None and s.printed is not None and s.printed != s.cell.printed
             self.add(table, row, col, value, s.kind, s.printed, line,
-                     uncertain=(i in ch.uncertain_cols) or (s.cell is None and not r.confirmed))
+                     uncertain=(i in ch.uncertain_cols) or (s.cell is None and not r.confirmed)
+                     or (cut and not r.row_ok))
 
 
 # ---------------------------------------------------------------- table 1

@@ -147,8 +147,12 @@ def _sparse(cells: list[Cell], want: int, sums, budget: int = 20000):
     printed = [c.printed for c in cells]
     total = sum(len(p) for p in printed) if digits else len(cells)
     tried = 0
+    one_total = len(sums) == 1 and sums[0][1] == want - 1 and sums[0][0] == list(range(want - 1))
     for m in range(min(total, want - 1), len(cells) - 1, -1):
-        pieces = list(splits(printed, m, None, limit=200)) if digits else [printed] if m == len(cells) else []
+        if digits and one_total and len(printed) == 1:  # a crawler's row: one run, its total printed last
+            pieces = _total_last_splits(printed[0], m)
+        else:
+            pieces = list(splits(printed, m, None, limit=200)) if digits else [printed] if m == len(cells) else []
         for parts in pieces:
             vals = [float(p) if digits else (_slot(c).value or 0.0) for p, c in zip(parts, _owners(cells, parts))]
             for pos in itertools.combinations(range(want), m):
@@ -172,6 +176,35 @@ def _sparse(cells: list[Cell], want: int, sums, budget: int = 20000):
                         slots.append(Slot(0.0, None, "empty", None))
                 # every blank inferred costs; earlier columns (自然人, 结果维持) are the likelier ones
                 yield slots, 2.0 * (want - m) + 0.01 * sum(pos)
+
+
+def _total_last_splits(run: str, m: int, limit: int = 2000) -> list[list[str]]:
+    """Cuts of one digit run into m pieces (no leading zeros) whose last piece is the sum of the others —
+    the only cuts a row with its 总计 last can be; pruned as the running sum passes the total."""
+    out: list[list[str]] = []
+
+    def rec(rest: str, k: int, left: int, parts: list[str], last: str) -> None:
+        if len(out) >= limit:
+            return
+        if k == 0:
+            if not rest and left == 0:
+                out.append(parts + [last])
+            return
+        for j in range(1, len(rest) - k + 2):
+            piece = rest[:j]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            v = int(piece)
+            if v > left:
+                break
+            rec(rest[j:], k - 1, left - v, parts + [piece], last)
+
+    for size in range(1, len(run) - m + 2):
+        last = run[-size:]
+        if len(last) > 1 and last[0] == "0":
+            continue
+        rec(run[:-size], m - 1, int(last), [], last)
+    return out
 
 
 def _owners(cells: list[Cell], parts: list[str]) -> list[Cell]:
