@@ -178,9 +178,9 @@ def _keys_by_status(checks) -> tuple[set, set]:
 
 
 def _fill_unread(facts: list, unread: set) -> list:
-    """A row of table 2 or 3 whose one unread cell (the detector and the second read both found nothing) is the
-    only unknown: its total minus the other cells, when that is not negative. Checked by the column rules
-    afterwards like any cell."""
+    """A row of table 2 or 3 whose one OCR'd cell without a number (nothing read, or a dash) is its only unknown:
+    the total minus the other cells (or their sum, for the total), when that is not negative. It is certain
+    only if the column rules then hold, like any low-confidence cell."""
     from dataclasses import replace
 
     from index.tables import labels as L
@@ -196,10 +196,10 @@ def _fill_unread(facts: list, unread: set) -> list:
             if None in idx:
                 continue
             missing = [i for i in idx if out[i].value is None]
-            if len(missing) != 1 or missing[0] not in unread or missing[0] == idx[-1]:
+            if len(missing) != 1 or missing[0] not in unread:
                 continue
             rest = sum(out[i].value for i in idx[:-1] if i != missing[0])
-            v = out[idx[-1]].value - rest
+            v = rest if missing[0] == idx[-1] else out[idx[-1]].value - rest
             if v >= 0:
                 out[missing[0]] = replace(out[missing[0]], value=float(v), kind="zero" if v == 0 else "number")
     return out
@@ -234,7 +234,7 @@ def settle_uncertain(doc, tables):
         if idx is not None:
             taken.add(idx)
         nothing = idx is None or bool(ln.cell_boxes and ln.cell_boxes[idx] is None)
-        if nothing and f.value is None:
+        if f.value is None:  # nothing read, or a dash where a blurred 1 was (a dash is no number either)
             unread.add(len(facts))
         # below the bar, or nothing read there (an empty cell is 0 only when a balance rule says so)
         if nothing or idx in (ln.uncertain_cells or []):
