@@ -290,3 +290,95 @@ def report_heading(library, file: str) -> Optional[str]:
         if m:
             return re.sub(r"\s+", "", m.group(1)).strip("《》")
     return None
+
+
+# ---------------------------------------------------------------- which held reports can answer
+class Holdings:
+    """The library's reports as answers need them: which tables of each were read, how each is named to staff,
+    and what to say when a question names an agency held only as an unreadable or unnamed report (or not at
+    all). Why: with no agency resolved the table tool ranges over every report of the year, so the answer
+    would be another agency's table, cited; and a held report whose table was not read must be said to be
+    unreadable, not passed over for a neighbour. Built per library state (Assistant.holdings)."""
+
+    TABLES = {"主动公开", "依申请公开", "复议诉讼"}
+
+    def __init__(self, library, reports: list[ReportInfo]):
+        self.library, self.reports = library, reports
+        self._read: Optional[dict[str, set[str]]] = None
+        self._headings: dict[str, Optional[str]] = {}
+
+    def tables_read(self, file: str) -> set[str]:
+        """The standard tables of a report whose cells were read (at least one value)."""
+        if self._read is None:
+            try:
+                rows = self.library.sql("SELECT file, tbl FROM facts WHERE value IS NOT NULL GROUP BY file, tbl", ())
+            except Exception:  # a library without a facts table (a test's fake): nothing is known to be unread
+                return set(self.TABLES)
+            self._read = {}
+            for r in rows:
+                f, t = (r["file"], r["tbl"]) if hasattr(r, "keys") else (r[0], r[1])
+                self._read.setdefault(f, set()).add(t)
+        return self._read.get(file, set())
+
+    def heading(self, file: str) -> Optional[str]:
+        if file not in self._headings:
+            self._headings[file] = report_heading(self.library, file)
+        return self._headings[file]
+
+    def label(self, r: ReportInfo) -> str:
+        """How staff are told which report: its agency and year, or its own title — never a file name."""
+        if r.agency:
+            return f"{r.year}年{r.agency}的报告" if r.year else f"{r.agency}的报告（年度未识别）"
+        head = self.heading(r.file)
+        return f"《{head}》（发布机关未能识别）" if head else \
+            f"一份{f'{r.year}年' if r.year else '年度不明'}、发布机关未能识别的报告"
+
+    def unheld(self, q) -> Optional[tuple[Optional[str], str]]:
+        """(answer text, route reason) when the question names an agency the library cannot answer for: the
+        text says which report was found and why it is not used; None as text: not held at all (the caller
+        refuses with the holdings; q.unknown_agencies is set). None: nothing of the kind was named."""
+        _held, _m, _unk, blank = find_agencies(q.text, self.reports, load_lexicon())
+        names = [p for p in agency_phrases(blank) if not any(p in u or u in p for u in q.unknown_agencies)]
+        if q.agencies and not (q.follow_up and not any(m in q.text for m in q.agency_mentions)):
+            if names:  # named beside a held agency: that one is answered, this one said to be missing
+                q.unknown_agencies += [n for n in names if n not in q.unknown_agencies]
+            return None
+        missing = list(dict.fromkeys(q.unknown_agencies + names))
+        if not missing:
+            return None
+        if q.follow_up:  # "那雄安新区呢？": not the earlier question's agency
+            q.agencies, q.agency_mentions = [], []
+        found: list[ReportInfo] = []
+        for name in missing:
+            core = name_core(name)
+            for r in self.reports:
+                if (q.years and r.year and r.year not in q.years) or (r.agency and self.tables_read(r.file)):
+                    continue  # another year, or a held readable report of another agency
+                if ((r.agency and core in r.agency) or core in (self.heading(r.file) or "")) and r not in found:
+                    found.append(r)
+        if not found:
+            q.unknown_agencies = missing
+            return None, f"库中没有{'、'.join(missing)}的报告"
+        parts = []
+        for r in found:
+            why = []
+            if not r.agency:
+                why.append("未能识别其发布机关，不能确认它就是所问单位的报告（可在“年报库”中更正发布机关后再问）")
+            if not self.tables_read(r.file):
+                why.append("其统计表未能读取（没有解析出任何数值）")
+            parts.append(f"{self.label(r)}，但{'；'.join(why)}")
+        return (f"无法回答：问题所问的{'、'.join(missing)}，库中找到" + "；".join(parts) +
+                "。为免用其他单位的报告作答，这里不给出数字。"), "所问单位的报告无法读取或发布机关不明"
+
+    def unread_notes(self, q) -> tuple[list[str], bool]:
+        """Notes on the named agencies' reports whose table for this question was not read, and whether every
+        report asked about is such a one."""
+        if not q.agencies or not q.quantities:
+            return [], False
+        tables = {x.table for x in q.quantities}
+        held = [r for r in self.reports if r.agency in q.agencies and (not q.years or r.year in q.years)]
+        unread = [r for r in held if not tables & self.tables_read(r.file)]
+        names = "、".join(f"“{t}”" for t in sorted(tables))
+        notes = [f"注意：库中有{self.label(r)}，但其统计表{names}未能读取（没有解析出数值），"
+                 f"这份报告的表中数字无法给出，也没有用其他报告代替。" for r in unread]
+        return notes, bool(held) and len(unread) == len(held)

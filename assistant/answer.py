@@ -37,8 +37,7 @@ class Assistant:
         self.retriever: Optional[HybridRetriever] = None
         self._reports: Optional[list[ReportInfo]] = None
         self._sources: Optional[SourceFiles] = None
-        self._read: Optional[dict[str, set[str]]] = None  # file -> the tables whose cells were read
-        self._headings: dict[str, Optional[str]] = {}
+        self._holdings: Optional[agencies.Holdings] = None  # which reports can answer what (rebuilt with reports)
 
     # ------------------------------------------------------------ set-up
     @property
@@ -63,12 +62,11 @@ class Assistant:
         version = self.library.version() if hasattr(self.library, "version") else None  # another process ingested
         if self._reports is None or version != getattr(self, "_version", None):
             self._reports, self._sources, self._version = library_reports(self.library), None, version
-            self._read, self._headings = None, {}
         return self._reports
 
     def refresh(self) -> None:
         """Call after an ingest: re-read the reports and rebuild the retriever."""
-        self._reports, self._sources, self._read, self._headings = None, None, None, {}
+        self._reports, self._sources, self._holdings = None, None, None
         self.retriever = None
         self.warm_up()
 
@@ -166,7 +164,7 @@ class Assistant:
     def _draft(self, q: Query, rt: Route, cites: Citations, timings: dict) -> tuple[Draft, Route]:
         parts: list[Draft] = []
         no_fact = False
-        unread, none_read = self._unread_note(q) if rt.kind in ("table", "both") else ([], False)
+        unread, none_read = self.holdings.unread_notes(q) if rt.kind in ("table", "both") else ([], False)
         if rt.kind in ("table", "both"):
             t = time.perf_counter()
             ta = table_tool.run(q, self.library)
@@ -225,94 +223,25 @@ class Assistant:
             return text
         for r in reports:
             if r.file in text:
-                text = text.replace(f"{r.file}：", f"{self.report_label(r)}：").replace(r.file, self.report_label(r))
+                label = self.holdings.label(r)
+                text = text.replace(f"{r.file}：", f"{label}：").replace(r.file, label)
         text = re.sub(r"(?<![A-Za-z])None年", "（年度未能识别）", text)
         return re.sub(r"(?<![A-Za-z])None(?![A-Za-z])", compose.UNNAMED, text)
 
-    # ------------------------------------------------------------ reports that cannot answer
-    def tables_read(self, file: str) -> set[str]:
-        """The standard tables of a report whose cells were read (at least one value)."""
-        if self._read is None:
-            self._read = {}
-            try:
-                rows = self.library.sql("SELECT file, tbl FROM facts WHERE value IS NOT NULL GROUP BY file, tbl", ())
-            except Exception:  # a library without a facts table: nothing is known to be unread
-                rows = None
-            if rows is None:
-                self._read = None
-                return {"主动公开", "依申请公开", "复议诉讼"}
-            for r in rows:
-                f, t = (r["file"], r["tbl"]) if hasattr(r, "keys") else (r[0], r[1])
-                self._read.setdefault(f, set()).add(t)
-        return self._read.get(file, set())
-
-    def report_label(self, r: ReportInfo) -> str:
-        """How staff are told which report: its agency and year, or its own title — never a file name."""
-        if r.file not in self._headings:
-            self._headings[r.file] = agencies.report_heading(self.library, r.file)
-        head = self._headings[r.file]
-        if r.agency:
-            return f"{r.year}年{r.agency}的报告" if r.year else f"{r.agency}的报告（年度未识别）"
-        return f"《{head}》（发布机关未能识别）" if head else \
-            f"一份{f'{r.year}年' if r.year else '年度不明'}、发布机关未能识别的报告"
+    @property
+    def holdings(self) -> agencies.Holdings:
+        if self._holdings is None or self._holdings.reports is not self.reports():
+            self._holdings = agencies.Holdings(self.library, self.reports())
+        return self._holdings
 
     def _unheld(self, q: Query, reports: list[ReportInfo]) -> Optional[tuple[Draft, Route]]:
-        """A question naming an agency the library holds only as an unnamed or unreadable report, or not at
-        all. Why: with no agency resolved the table tool ranges over every report of the year, so the answer
-        would be another agency's table, cited. Says which report was found and why it cannot answer."""
-        _held, _m, _unk, blank = agencies.find_agencies(q.text, reports, load_lexicon())
-        names = [p for p in agencies.agency_phrases(blank)
-                 if not any(p in u or u in p for u in q.unknown_agencies)]
-        if q.agencies and not (q.follow_up and not any(m in q.text for m in q.agency_mentions)):
-            if names:  # named beside a held agency: that one is answered, this one said to be missing
-                q.unknown_agencies += [n for n in names if n not in q.unknown_agencies]
+        """A question naming an agency held only as an unnamed or unreadable report, or not at all."""
+        said = self.holdings.unheld(q)
+        if said is None:
             return None
-        missing = list(dict.fromkeys(q.unknown_agencies + names))
-        if not missing:
-            return None
-        if q.follow_up:  # "那平潭综合实验区呢？": not the earlier question's agency
-            q.agencies, q.agency_mentions = [], []
-        found = []
-        for name in missing:
-            core = agencies.name_core(name)
-            for r in reports:
-                if q.years and r.year and r.year not in q.years:
-                    continue
-                readable = bool(self.tables_read(r.file))
-                if r.agency and readable:
-                    continue  # a held, readable report of another agency: not this one
-                if r.file not in self._headings:
-                    self._headings[r.file] = agencies.report_heading(self.library, r.file)
-                named = (r.agency and core in r.agency) or core in (self._headings[r.file] or "")
-                if named and r not in found:
-                    found.append(r)
-        if not found:
-            q.unknown_agencies = missing
-            return compose.refusal(q, reports, "agency"), Route("refuse", f"库中没有{'、'.join(missing)}的报告")
-        parts = []
-        for r in found:
-            why = []
-            if not r.agency:
-                why.append("未能识别其发布机关，不能确认它就是所问单位的报告（可在“年报库”中更正发布机关后再问）")
-            if not self.tables_read(r.file):
-                why.append("其统计表未能读取（没有解析出任何数值）")
-            parts.append(f"{self.report_label(r)}，但{'；'.join(why)}")
-        text = (f"无法回答：问题所问的{'、'.join(missing)}，库中找到" + "；".join(parts) +
-                "。为免用其他单位的报告作答，这里不给出数字。")
-        return Draft(text=text, refused=True), Route("refuse", "所问单位的报告无法读取或发布机关不明")
-
-    def _unread_note(self, q: Query) -> tuple[list[str], bool]:
-        """Notes on the named agency's reports whose table for this question could not be read, and whether
-        every report asked about is such a one."""
-        if not q.agencies or not q.quantities:
-            return [], False
-        tables = {x.table for x in q.quantities}
-        held = [r for r in self.reports() if r.agency in q.agencies and (not q.years or r.year in q.years)]
-        unread = [r for r in held if not tables & self.tables_read(r.file)]
-        names = "、".join(f"“{t}”" for t in sorted(tables))
-        notes = [f"注意：库中有{self.report_label(r)}，但其统计表{names}未能读取（没有解析出数值），"
-                 f"这份报告的表中数字无法给出，也没有用其他报告代替。" for r in unread]
-        return notes, bool(held) and len(unread) == len(held)
+        if said[0] is None:  # not held at all: the refusal with what the library does hold
+            return compose.refusal(q, reports, "agency"), Route("refuse", said[1])
+        return Draft(text=said[0], refused=True), Route("refuse", said[1])
 
     def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:
         """A short 简报 answer: the key table figures per year, and the report's own words on 主动公开."""

@@ -53,3 +53,27 @@ def test_alias_table_follows_the_library_state():
     more = base + [ReportInfo("b.txt", "石家庄市人力资源和社会保障局", "河北省石家庄市", "市级", 2020)]
     assert find_agencies(text, more, lex)[0] == ["石家庄市人力资源和社会保障局"]
     assert find_agencies(text, base, lex)[0] == []
+
+
+def test_agency_names_outside_the_division_list_are_seen_in_a_question(reports):
+    """Issue 11: a zone, a county office or a national body the library does not hold must not pass as 'no
+    agency named' (the table tool would then answer from every report of the year)."""
+    from assistant.agencies import agency_phrases
+
+    def names(text):
+        return agency_phrases(find_agencies(norm(text), reports, load_lexicon())[3])
+
+    assert names("2024年平潭综合实验区新收申请多少件？") == ["平潭综合实验区"]
+    assert names("平潭综合实验区管委会办公室2024年新收多少") == ["平潭综合实验区管委会办公室"]
+    assert names("2024年某某县财政局新收申请多少件？") == ["某某县财政局"]
+    assert names("2020年国家统计局新收多少") == ["国家统计局"]
+    # held agencies are blanked out, and the reports' own subject words are not agencies
+    for q in json.loads("[" + ",".join(Path(__file__).resolve().parents[1].joinpath(
+            "data/gold/questions.jsonl").read_text(encoding="utf-8").strip().splitlines()) + "]"):
+        assert not set(names(q["question"])) - set(find(q["question"], reports)[1]), q["question"]
+    assert names("人社部门有哪些做法？") == [] and names("新收政府信息公开申请最多的是哪年？") == []
+
+
+def test_a_zone_agency_answers_to_its_zone_name():
+    zone = [ReportInfo("p.txt", "平潭综合实验区管委会办公室", "福建省平潭综合实验区", "市级", 2024)]
+    assert find("2024年平潭综合实验区新收多少件", zone)[0] == ["平潭综合实验区管委会办公室"]
