@@ -17,6 +17,7 @@ from assistant.agencies import find_agencies
 from assistant.question import ReportInfo, _as_dict, library_reports, load_lexicon, norm
 from assistant.table_tool import Cell
 from index.errors import ConfigError
+from index.naming import full_title
 from index.records import Citation
 
 PART_HEAD = re.compile(r"^\s?([一二三四五六])[、.．]\s*(总体情况|主动公开|收到和处理|政府信息公开行政复议|存在|.*其他需要报告)")
@@ -26,8 +27,7 @@ HEADING = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四
 CUT = "\x00"  # a sentence boundary that is not punctuation (around headings), dropped from quotes
 
 
-def report_title(agency: Optional[str], year: Optional[int]) -> str:
-    return f"《{agency or '（机构未知）'}{year or ''}年政府信息公开工作年度报告》"
+report_title = full_title  # one formatter for answers, the app and 简报 (index/naming.py)
 
 
 # ---------------------------------------------------------------- agencies and years
@@ -243,8 +243,8 @@ def source_label(c: Citation) -> str:
         loc = f"{c.table}表 · {c.row} · {c.column}"
         if c.line_start:
             loc += f"（{c.where}）"
-        return f"{report_title(c.agency, c.year)} {loc} [{c.file}]"
-    return f"{report_title(c.agency, c.year)} {c.where}：“{c.quote}” [{c.file}]"
+        return f"{report_title(c.agency, c.year)} {loc}"
+    return f"{report_title(c.agency, c.year)} {c.where}：“{c.quote}”"
 
 
 _FACT_SQL = ("SELECT f.file, r.agency, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, f.unit, f.printed, "
