@@ -17,6 +17,7 @@ from assistant.agencies import find_agencies
 from assistant.question import ReportInfo, _as_dict, library_reports, load_lexicon, norm
 from assistant.table_tool import Cell
 from index.errors import ConfigError
+from index.planted import is_planted
 from index.naming import full_title
 from index.records import Citation
 
@@ -155,7 +156,7 @@ def sentences(lines: list[tuple[int, Optional[int], str]], spans: list[tuple[int
             start, end = pos, pos + len(s) - 1
             pos += len(s)
             txt = s.replace(CUT, "").strip().rstrip("；;，,")
-            if len(txt) < 6:
+            if len(txt) < 6 or is_planted(txt):  # planted text (index/planted.py) is never quoted in a 简报
                 continue
             i0, i1 = owners[start], owners[end]
             out.append(Quote(file, agency, year, txt, lines[i0][0], lines[i1][0], lines[i0][1], section,
