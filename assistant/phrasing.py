@@ -92,8 +92,9 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
             out += delta
             yield delta
     except Exception as e:  # a failing model must not lose the answer
-        return draft.text, name, [{"rule": "llm_error", "status": "fail",
-                                   "message": f"模型调用失败（{e}），已改用模板答案。"}]
+        # the exception's own (English) text stays in `detail` for the log; staff read Chinese
+        return draft.text, name, [{"rule": "llm_error", "status": "fail", "detail": str(e),
+                                   "message": f"{said}模型调用失败，已改用按表格数据/原文生成的答案。"}]
     timings["llm_ttft"] = first or 0.0
     out = out.strip()
     problems = []

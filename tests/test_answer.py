@@ -353,3 +353,26 @@ def test_mention_lists_are_not_given_to_the_model(assistant):
     ans = ask_scripted(assistant, ["福建省人社厅提到了人社福精灵[1]。"], "哪些报告提到了人社福精灵？")
     assert ans.text.startswith("库中有2份报告提到“人社福精灵”")
     assert any(c["rule"] == "llm_skipped" for c in ans.checks)
+
+
+def test_staff_read_no_file_names_or_english_in_answers_and_notes(assistant):
+    """Issue 11: hash file names (001_0c9ceee508d7cea1.txt) and English codes reached staff in answers."""
+    ans = assistant.ask("2020年厦门市人社局行政许可处理决定数量是多少？")
+    notes = [c["message"] for c in ans.checks if c.get("status") in ("fail", "uncertain")]
+    assert any("厦门市人力资源和社会保障局" in m for m in notes), notes  # the audit's conflict, named by agency
+    for text in [ans.text] + notes:
+        assert not re.search(r"\d{3}_[0-9a-f]{16}|None", text), text
+
+    class Broken:
+        name = "local"
+
+        def stream_chat(self, *a, **k):
+            raise RuntimeError("connection refused by llama server")
+
+    assistant.backend = Broken()
+    try:
+        ans = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
+    finally:
+        assistant.backend = None
+    err = next(c for c in ans.checks if c["rule"] == "llm_error")
+    assert "68" in ans.text and not re.search(r"[A-Za-z]", err["message"]), err
