@@ -48,10 +48,19 @@ def images_to_pdf(paths: Iterable[Path | str], out: Path | str) -> Path:
     """Several page images of one report -> one image-only PDF, pages in the order given."""
     from . import ocr
 
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("no images")
-    imgs = [_open(p) for p in paths]
     out = Path(out)
-    imgs[0].save(out, "PDF", save_all=True, append_images=imgs[1:], resolution=float(ocr.OCR_DPI))
+    c = canvas.Canvas(str(out))
+    for p in paths:  # one image in memory at a time; embedded losslessly (no second JPEG pass over a scan)
+        img = _open(p)
+        w, h = img.size[0] * 72 / ocr.OCR_DPI, img.size[1] * 72 / ocr.OCR_DPI
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(img), 0, 0, width=w, height=h)
+        c.showPage()
+    c.save()
     return out
