@@ -26,12 +26,14 @@ import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from index import bm25 as bm25_mod
 from index.config import CHUNKER_VERSION, PARSER_VERSION, StorePaths, store_dir as resolve_store
 from index.errors import IngestError, StoreError, StoreMismatchError
+from index.report_gate import not_a_report
 from index.intake import (SUFFIXES, UNCHANGED, FileResult, arrival_notes, expand, key_for, left_out, precheck,
                           sha256_of, simplify)
 from index.manifest import Manifest
@@ -101,6 +103,7 @@ class Ingestor:
         self.embedder = None
         self.vectors = None
         self.last_embedded = 0
+        self._seen = None  # the manifest version this writer last saw under the lock
 
     # ------------------------------------------------------------ set-up and recovery
     def warm_up(self, rebuild: bool = False) -> "Ingestor":
@@ -127,7 +130,25 @@ class Ingestor:
             if not mismatch:  # a pending rebuild records the new embedder only once the old vectors are gone
                 self._record_settings()
             self.reconcile()
+            self._seen = self.manifest.version()
         return self
+
+    @contextmanager
+    def _writing(self):
+        """The write lock, and a Chroma view as of now: while this writer parsed outside the lock another
+        process may have written, and a local Chroma client keeps the index it opened (its next upsert or
+        delete would miss those rows). So on taking the lock after a foreign write, the client is reopened."""
+        with self.lock:
+            outer = self.lock._depth == 1
+            if outer and self.vectors is not None and self.manifest.version() != self._seen:
+                from index.vectors import ChromaVectors
+
+                self.vectors = ChromaVectors(self.paths.root, self.embedder, collection=self.vectors.name, fresh=True)
+            try:
+                yield
+            finally:
+                if outer:
+                    self._seen = self.manifest.version()
 
     def _record_settings(self) -> None:
         from index.embed import embedder_key
@@ -143,7 +164,7 @@ class Ingestor:
     def reconcile(self) -> dict:
         """Make Chroma, the stored copies and BM25 agree with the manifest after an interrupted write."""
         m, fixed = self.manifest, {"vectors_deleted": 0, "copies_deleted": 0}
-        with self.lock:
+        with self._writing():
             pending = json.loads(m.get("pending", "[]"))
             for f in pending:  # cheap, exact: the files a crashed ingest was writing
                 stale = self.vectors.ids(f) - m.chunk_ids(f)
@@ -189,7 +210,7 @@ class Ingestor:
             results.append(r)
             if progress:
                 progress(i, len(files), r)
-        with self.lock:
+        with self._writing():
             if prune:  # after the new files are in: a mirror never drops a report before its successor is stored
                 names = {p.name for p in files}
                 shas = {r.sha256 for r in results if r.sha256}
@@ -205,7 +226,7 @@ class Ingestor:
     def set_current(self, file: str) -> bool:
         """Staff choose `file` as the current edition of its report (kept on later ingests)."""
         self.warm_up()
-        with self.lock:
+        with self._writing():
             row = self._row(file)
             self.manifest.set_current(file)
             self._after_write({row["agency"] or ""})
@@ -213,7 +234,7 @@ class Ingestor:
 
     def delete(self, file: str) -> bool:
         self.warm_up()
-        with self.lock:
+        with self._writing():
             row = self.manifest.report(file)
             if row is None:
                 return False
@@ -225,7 +246,7 @@ class Ingestor:
                         region: Optional[str] = None, level: Optional[str] = None) -> FileResult:
         """A user's correction: re-chunk with the new values (table rows carry agency/year), keep it on re-ingest."""
         self.warm_up()
-        with self.lock:
+        with self._writing():
             row = self._row(file)
             user = json.loads(row["meta_json"] or "{}").get("user", {})
             user.update({k: v for k, v in (("agency", agency), ("year", int(year) if year is not None else None),
@@ -236,7 +257,7 @@ class Ingestor:
     def reingest(self, file: str) -> FileResult:
         """Parse the stored copy again (after a parser change) and replace the report's rows."""
         self.warm_up()
-        with self.lock:
+        with self._writing():
             row = self._row(file)
             user = json.loads(row["meta_json"] or "{}").get("user", {})
             return self._store(self.paths.root / row["stored_path"], row["path"], user, {row["agency"] or ""})
@@ -245,7 +266,7 @@ class Ingestor:
         """Re-embed and re-parse every stored report (another embedder, parser or chunker)."""
         if self.manifest is None:
             self.warm_up(rebuild=True)
-        with self.lock:
+        with self._writing():
             self.vectors.reset()
             self._record_settings()
             files = self.manifest.files()
@@ -285,7 +306,7 @@ class Ingestor:
             parsed = self._parse(path, user, key, str(path.resolve()))
             if isinstance(parsed, FileResult):
                 return parsed
-            with self.lock:
+            with self._writing():
                 if self._decide(path, sha, force) != decided:
                     continue
                 return self._commit(parsed, path, str(path.resolve()), user, touched)
@@ -320,11 +341,13 @@ class Ingestor:
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(key, "error", f"解析失败（{type(e).__name__}: {e}），已跳过该文件；"
                                             "请连同文件一起反馈", path=source_path, name=name)
-        if not parsed.tables.facts and parsed.meta.agency is None and parsed.meta.year is None:
-            # a README or a letter dropped in with the reports: storing it would list "README.md" as a
-            # holding and feed its text to answers; user corrections (agency/year) make it a report again
-            return FileResult(key, "skipped", "看起来不是政府信息公开工作年度报告（没有找到发布机关、年度和三张统计表），"
-                                              "未导入", path=source_path, name=name)
+        # a README or a letter dropped in with the reports: storing it would list "README.md" as a
+        # holding and feed its text to answers; user corrections (agency/year) make it a report again
+        why = None if user else not_a_report(parsed.doc, parsed.meta.evidence.get("year") is not None
+                                             and parsed.meta.evidence["year"].source == "title",
+                                             len({f.table for f in parsed.tables.facts}))
+        if why:
+            return FileResult(key, "skipped", why, path=source_path, name=name)
         return parsed
 
     def _store(self, path: Path, source_path: str, user: dict, touched: set[str], reuse: bool = True,

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 INGEST = ("import sys; from index.pipeline import Ingestor; "
           "r = Ingestor(sys.argv[1], lock_timeout=float(sys.argv[3])).ingest([sys.argv[2]]); "
-          "bad = [x for x in r if x.status == 'error']; print(len(r), len(bad)); sys.exit(1 if bad else 0)")
+          "bad = [x for x in r if x.status == 'error']; print(len(r), len(bad)); "
+          "print(*[f'{x.file}: {x.reason}' for x in bad], sep=chr(10), file=sys.stderr); sys.exit(1 if bad else 0)")
 SEEDS = [11, 23, 37]
 
 
@@ -70,7 +71,9 @@ def assert_consistent(store: Path) -> dict:
     copies = {str(p.relative_to(store)) for p in (store / "files").rglob("*") if p.is_file()}
     assert copies == m.stored_paths()
     assert m.get("pending") in (None, "[]")
-    state = {"files": m.files(), "chunks": len(ids)}
+    state = {"files": m.files(), "chunks": len(ids),
+             # the files' own names: a changed file under a stored name is an edition with a key of its own
+             "names": sorted({r[0] for r in m.con.execute("SELECT COALESCE(name, file) FROM reports")})}
     m.close()
     return state
 
@@ -96,7 +99,8 @@ def test_sigkill_at_random_points_then_rerun_completes(store_copy, tmp_path):
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-2000:]
     state = assert_consistent(store_copy)
-    assert set(state["files"]) == set(before["files"]) | {p.name for p in src.glob("*.txt")}, seen
+    assert set(state["names"]) == set(before["names"]) | {p.name for p in src.glob("*.txt")}, seen
+    assert len(state["files"]) == len(before["files"]) + 6 + 2  # the two changed samples kept as editions
     from index.library import Library
 
     lib = Library(store_copy)
@@ -163,4 +167,7 @@ def test_questions_during_two_concurrent_ingests(store_copy, tmp_path):
     assert set(state["files"]) == set(before["files"]) | added
     # a reader opened after the writes sees the new reports
     fresh = Assistant(store_copy, llm="none", log=False).warm_up()
-    assert len(fresh.reports()) == len(state["files"])
+    con = sqlite3.connect(store_copy / "library.sqlite")
+    reports = con.execute("SELECT COUNT(DISTINCT agency || '/' || year) FROM reports").fetchone()[0]
+    con.close()  # both writers' synthetic sets start with the same agencies: files of one (agency, year) are editions
+    assert len(fresh.reports()) == reports and {r.file for r in fresh.reports()} <= set(state["files"])
