@@ -121,7 +121,7 @@ def test_upload_refuses_bad_types_with_a_clear_reason(client, tmp_path):
     bad.write_bytes(b"MZ\x00\x01")
     results, *_ = client.predict([handle_file(str(bad))], api_name="/upload")
     headers, rows = _table(results)
-    assert rows[0][0] == "report.exe" and "不支持的文件类型" in rows[0][2]
+    assert rows[0][headers.index("文件")] == "report.exe" and "不支持的文件类型" in rows[0][headers.index("说明")]
 
 
 @pytest.mark.skipif(not REAL_PDF.exists(), reason="real PDF sample missing")
@@ -129,10 +129,12 @@ def test_upload_correct_and_delete_a_real_pdf(client):
     from gradio_client import handle_file
 
     results, table, _pick, audit, _files = client.predict([handle_file(str(REAL_PDF))], api_name="/upload")
-    _, rows = _table(results)
-    assert rows[0][0] == REAL_PDF.name and ("已导入" in rows[0][1]), rows
+    up, rows = _table(results)
+    assert rows[0][up.index("文件")] == REAL_PDF.name and ("已导入" in rows[0][up.index("结果")]), rows
+    # staff see the report by its agency and year; the file name is the last column
+    assert rows[0][up.index("报告")] == "淮安市洪泽区人民政府2023年年报"
     headers, lib = _table(table)
-    mine = next(r for r in lib if r[0] == REAL_PDF.name)
+    mine = next(r for r in lib if r[headers.index("文件")] == REAL_PDF.name)
     assert mine[headers.index("审核")] != "—" and int(mine[headers.index("数值")]) > 0
     # correcting the year re-chunks the report and updates its facts
     agency = mine[headers.index("机关")]
@@ -140,7 +142,8 @@ def test_upload_correct_and_delete_a_real_pdf(client):
     ag, yr, _audit, _msg = client.predict(REAL_PDF.name, api_name="/report_detail")
     assert int(yr) == 2022
     table, _pick, msg, _audit = client.predict(REAL_PDF.name, api_name="/delete_report")
-    assert REAL_PDF.name not in [r[0] for r in _table(table)[1]] and "已删除" in msg
+    h, lib = _table(table)
+    assert REAL_PDF.name not in [r[h.index("文件")] for r in lib] and "已删除" in msg
 
 
 def test_login_is_opt_in(store_copy, tmp_path):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from assistant.ui import render
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
+from index.naming import full_title, humanize, names_of
 
 log = logging.getLogger(__name__)
 
@@ -19,16 +20,24 @@ MAX_MB = int(os.environ.get("ASSISTANT_MAX_UPLOAD_MB", "30"))
 MAX_FILES = 20
 # plain words: staff machines (and the test browser) often lack an emoji font
 STATUS = {"ok": "已导入", "skipped": "未变化，已跳过", "warning": "已导入（有提示）", "error": "失败"}
-REPORT_COLS = ["文件", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数"]
+# reports are named by agency and year; the file name is a detail, in the last column
+UPLOAD_COLS = ["报告", "结果", "说明", "分块", "数值", "文件"]
+REPORT_COLS = ["报告", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数", "文件"]
+
+
+def _named(svc: Services, file: str) -> str:
+    return names_of(svc.reports()).get(file, file) if file else ""
 
 
 def reports_frame(svc: Services) -> pd.DataFrame:
     rows = []
-    for r in svc.reports():
+    reports = svc.reports()
+    names = names_of(reports)
+    for r in reports:
         n_issues = int(r.get("n_fail") or 0) + int(r.get("n_uncertain") or 0)
-        rows.append([r["file"], r.get("agency") or "（未识别）", r.get("year") or "", r.get("level") or "",
+        rows.append([names[r["file"]], r.get("agency") or "（未识别）", r.get("year") or "", r.get("level") or "",
                      r.get("template") or "", r.get("n_chunks") or 0, r.get("n_facts") or 0,
-                     AUDIT_LABELS.get(r.get("audit_status"), r.get("audit_status") or "—"), n_issues])
+                     AUDIT_LABELS.get(r.get("audit_status"), r.get("audit_status") or "—"), n_issues, r["file"]])
     return pd.DataFrame(rows, columns=REPORT_COLS)
 
 
@@ -51,11 +60,11 @@ def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
         name = Path(p).name
         ext = Path(p).suffix.lower()
         if ext not in ALLOWED:
-            refused.append([name, STATUS["error"], f"不支持的文件类型 {ext or '（无扩展名）'}；请上传 PDF、DOCX、TXT 或 HTML。", 0, 0])
+            refused.append(["—", STATUS["error"], f"不支持的文件类型 {ext or '（无扩展名）'}；请上传 PDF、DOCX、TXT 或 HTML。", 0, 0, name])
         elif os.path.getsize(p) > MAX_MB * 1024 * 1024:
-            refused.append([name, STATUS["error"], f"文件超过 {MAX_MB} MB；请压缩或拆分后再上传。", 0, 0])
+            refused.append(["—", STATUS["error"], f"文件超过 {MAX_MB} MB；请压缩或拆分后再上传。", 0, 0, name])
         elif os.path.getsize(p) == 0:
-            refused.append([name, STATUS["error"], "文件是空的。", 0, 0])
+            refused.append(["—", STATUS["error"], "文件是空的。", 0, 0, name])
         else:
             ok.append(p)
     return ok, refused
@@ -73,7 +82,7 @@ def build_library_tab(svc: Services) -> dict:
             files = gr.File(file_count="multiple", label=f"PDF / DOCX / TXT / HTML，单个不超过 {MAX_MB} MB",
                             elem_id="lib-upload", height=140)
             upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import")
-            results = gr.Dataframe(pd.DataFrame([], columns=["文件", "结果", "说明", "分块", "数值"]),
+            results = gr.Dataframe(pd.DataFrame([], columns=UPLOAD_COLS),
                                    interactive=False, label="导入结果", elem_id="lib-results", wrap=True)
         with gr.Column(scale=1):
             gr.Markdown("#### 管理选中的年报")
@@ -93,7 +102,7 @@ def build_library_tab(svc: Services) -> dict:
         df = reports_frame(svc)
         files_ = df["文件"].tolist()
         sel = selected if selected in files_ else None
-        return df, gr.update(choices=files_, value=sel)
+        return df, gr.update(choices=list(zip(df["报告"].tolist(), files_)), value=sel)
 
     def do_upload(paths, progress=gr.Progress()):
         if not paths:
@@ -104,18 +113,20 @@ def build_library_tab(svc: Services) -> dict:
             progress(0, desc=f"正在导入 {len(ok)} 个文件…")
 
             def cb(i, n, r=None):
-                progress(i / max(n, 1), desc=f"已处理 {i}/{n}：{getattr(r, 'file', '')}")
+                progress(i / max(n, 1), desc=f"已处理 {i}/{n}：{_named(svc, getattr(r, 'file', ''))}")
 
             try:
                 for r in svc.ingest(ok, progress=cb):
                     reason = r.reason or "；".join(w.get("message", "") for w in (r.warnings or [])[:3])
-                    rows.append([r.file, STATUS.get(r.status, r.status), reason, r.n_chunks, r.n_facts])
+                    names = names_of(svc.reports())
+                    rows.append([names.get(r.file, "—"), STATUS.get(r.status, r.status), humanize(reason, names),
+                                 r.n_chunks, r.n_facts, r.file])
             except Exception as e:
                 log.exception("upload")
                 raise ui_error(friendly(e))
         df, dd = refresh(Path(ok[-1]).name if len(ok) == 1 else None)
         last = Path(ok[-1]).name if ok else None
-        return (pd.DataFrame(rows, columns=["文件", "结果", "说明", "分块", "数值"]), df, dd, audit_frame(svc, last),
+        return (pd.DataFrame(rows, columns=UPLOAD_COLS), df, dd, audit_frame(svc, last),
                 None)
 
     upload_btn.click(do_upload, [files], [results, table, pick, audit, files], api_name="upload")
@@ -125,7 +136,7 @@ def build_library_tab(svc: Services) -> dict:
         if not r:
             return "", None, audit_frame(svc, None), ""
         return (r.get("agency") or "", r.get("year"), audit_frame(svc, file),
-                f"**{render.esc(r.get('agency') or file)} {r.get('year') or ''}年** · {render.esc(file)} · "
+                f"**{render.esc(full_title(r.get('agency'), r.get('year')))}** · 文件 {render.esc(file)} · "
                 f"审核：{AUDIT_LABELS.get(r.get('audit_status'), '—')}")
 
     pick.change(select, [pick], [agency, year, audit, op_msg], api_name="report_detail")

@@ -8,6 +8,7 @@ import html
 import re
 from typing import Iterable, Optional
 
+from index.naming import display_name, full_title
 from index.records import span_label
 
 _WS = re.compile(r"\s+")
@@ -29,11 +30,8 @@ def fmt_value(v) -> str:
 
 
 def report_title(agency: Optional[str], year: Optional[int], file: str = "") -> str:
-    if agency and year:
-        return f"《{agency}{year}年政府信息公开工作年度报告》"
-    if agency:
-        return f"《{agency}政府信息公开工作年度报告》"
-    return f"《{file}》"
+    """The report's full title; the file name never stands in for it (staff do not know reports by it)."""
+    return full_title(agency, year)
 
 
 def split_section(section: Optional[str]) -> tuple[str, str]:
@@ -81,7 +79,7 @@ def answer_markdown(text: str, turn: int, n_citations: int) -> str:
 
 
 def citation_choice(c: dict) -> str:
-    who = f"{c.get('agency') or c.get('file')} {c.get('year') or ''}年".strip()
+    who = display_name(c.get("agency"), c.get("year"))
     if c.get("kind") == "cell":
         what = f"{c.get('table')}：{c.get('row')}／{c.get('column')} = {fmt_value(c.get('value'))}"
     else:
@@ -164,14 +162,17 @@ def table_panel(c: dict, facts: list[dict]) -> str:
 
 def _panel_head(c: dict) -> str:
     part, sub = split_section(c.get("section"))
-    meta = [f"<b>{esc(c.get('agency') or '未识别机关')}</b>", f"{esc(c.get('year') or '?')} 年"]
+    meta = [f"<b>{esc(display_name(c.get('agency'), c.get('year')))}</b>"]
     if c.get("kind") == "cell":
         meta.append(f"表：{esc(c.get('table'))} · {esc(c.get('row'))} · {esc(c.get('column'))}")
     if part:
         meta.append(esc(part + (" > " + sub if sub else "")))
     meta.append(esc(where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end"))))
+    title = full_title(c.get("agency"), c.get("year"))
+    # the full title under the short header; the file name only on hover (a details view, not a name)
     return (f'<div class="nb-panel-head"><span class="nb-badge">[{esc(c.get("n"))}]</span> '
-            + " · ".join(m for m in meta if m) + f'<div class="nb-muted">{esc(c.get("file"))}</div></div>')
+            + " · ".join(m for m in meta if m)
+            + f'<div class="nb-muted" title="文件：{esc(c.get("file"))}">{esc(title)}</div></div>')
 
 
 EMPTY_PANEL = ('<div class="nb-empty">点击回答中的 <b>[1]</b>、<b>[2]</b> 等引用编号，'
@@ -189,7 +190,7 @@ def hits_html(hits: Iterable[dict], query: str) -> str:
         out.append(
             f'<div class="nb-hit-card" data-i="{i}">'
             f'<div class="nb-hit-meta"><span class="nb-badge">{esc(kind)}</span> '
-            f'<b>{esc(h.get("agency") or h["file"])}</b> {esc(h.get("year") or "")}年 · '
+            f'<b title="文件：{esc(h["file"])}">{esc(display_name(h.get("agency"), h.get("year")))}</b> · '
             f'{esc(h.get("section") or "")} · {esc(where(h.get("line_start"), h.get("line_end"), h.get("page"), h.get("page_end")))}</div>'
             f'<div class="nb-hit-text">{h["html"]}</div>'
             f'<button class="nb-copy" data-cite="{esc(h["citation"])}">复制引用</button></div>')
