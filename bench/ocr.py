@@ -70,8 +70,9 @@ def main(renderings: str, dpis: str, scan_dpi: int, only, limit):
             p = parse_report(REAL / name)
             sources.append(("real", REAL / name, {f.key: f.value for f in p.tables.facts if f.value is not None},
                             (p.meta.agency, p.meta.year)))
-    table = Table(title=f"OCR: scans at {scan_dpi} dpi, {len(sources)} reports, {os.cpu_count()} cores")
-    for col in ("rendering", "ocr dpi", "set", "pages", "s", "pages/s", "cells exact", "silent", "meta"):
+    table = Table(title=f"OCR: scans at {scan_dpi} dpi, {len(sources)} reports, {os.cpu_count()} cores, "
+                        f"load {os.getloadavg()[0]:.1f} at start")
+    for col in ("rendering", "ocr dpi", "set", "pages", "s", "pages/s", "cpu s/page", "cells exact", "silent", "meta"):
         table.add_column(col, justify="right" if col not in ("rendering", "set") else "left")
     for rendering in renderings.split(","):
         scanned = [(kind, scans.scan_of(pdf, work / f"{pdf.stem}_{rendering}.pdf", rendering, scan_dpi), want, meta)
@@ -83,16 +84,17 @@ def main(renderings: str, dpis: str, scan_dpi: int, only, limit):
                 rows = [s for s in scanned if s[0] == kind]
                 if not rows:
                     continue
-                pages = secs = exact = total = silent = meta_ok = 0
+                pages = secs = cpu = exact = total = silent = meta_ok = 0
                 for _, scan, want, meta in rows:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     p = parse_report(scan)
                     secs += time.perf_counter() - t0
+                    cpu += time.process_time() - c0  # all threads: what the pages cost on an idle machine
                     pages += len({ln.page for ln in p.doc.lines})
                     e, t, s = _compare(want, p)
                     exact, total, silent = exact + e, total + t, silent + s
                     meta_ok += (p.meta.agency, p.meta.year) == meta
-                table.add_row(rendering, str(dpi), kind, str(pages), f"{secs:.1f}", f"{pages / secs:.2f}",
+                table.add_row(rendering, str(dpi), kind, str(pages), f"{secs:.1f}", f"{pages / secs:.2f}", f"{cpu / pages:.1f}",
                               f"{exact}/{total} ({100 * exact / total:.2f}%)", str(silent),
                               f"{meta_ok}/{len(rows)}")
                 con.print(f"[dim]{rendering} {dpi} {kind}: {exact}/{total} in {secs:.0f} s[/dim]")
