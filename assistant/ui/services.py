@@ -42,6 +42,31 @@ def _dicts(rows) -> list[dict]:
     return out
 
 
+def upload_cache() -> Path:
+    """Where Gradio keeps uploaded files (GRADIO_TEMP_DIR, else <tmp>/gradio)."""
+    import os
+    import tempfile
+
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+
+
+def forget_uploads(paths) -> int:
+    """Delete Gradio's temp copies of uploaded files once ingest has run (the store keeps its own copy of every
+    report it stored; a refused file is not wanted either): Gradio never cleans them, so every upload stayed on
+    disk for good. Only files inside the upload cache are touched, never a path given from elsewhere."""
+    cache, n = upload_cache(), 0
+    for p in paths:
+        f = Path(str(p)).resolve()
+        if f.is_file() and f.is_relative_to(cache) and f != cache:
+            f.unlink(missing_ok=True)
+            n += 1
+            try:
+                f.parent.rmdir()  # Gradio's per-upload folder, when empty
+            except OSError:
+                pass
+    return n
+
+
 class Services:
     """One per app process. Cheap to build; heavy parts load on first use (or in `warm_up`)."""
 
@@ -193,7 +218,10 @@ class Services:
     # ------------------------------------------------------------ writes
     def ingest(self, paths: list[str], progress: Optional[Callable] = None) -> list:
         with self._write:
-            results = self.ingestor().ingest([str(p) for p in paths], progress=progress)
+            try:
+                results = self.ingestor().ingest([str(p) for p in paths], progress=progress)
+            finally:
+                forget_uploads(paths)
             self.changed()
             return results
 
