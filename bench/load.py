@@ -3,11 +3,14 @@
     .venv/bin/python bench/load.py --store /tmp/store            # 20 clients × 10 questions, no LLM
     .venv/bin/python bench/load.py                               # builds a store from data/sample first (~3 min)
     .venv/bin/python bench/load.py --clients 5 --questions 4 --llm local --max-seconds 400
+    .venv/bin/python bench/load.py --store /tmp/store --ingest data/real-pdf   # a CLI ingest beside the app
 
 Each client is its own gradio_client.Client (its own session, as 20 browsers would be) and asks its questions one
 after another (the gold questions, rotated so clients differ). Bounded twice: by count (clients × questions) and by
 time (--max-seconds: after it no new request starts; unsent ones are counted and printed). A request counts as an
-error when it raises, times out (--timeout) or returns no answer text. Prints one table: errors (target 0),
+error when it raises, times out (--timeout) or returns no answer text; an answer is wrong when it lacks a gold
+`expect` value. `--ingest PATH` runs `python -m assistant ingest PATH` in its own process while the users ask
+(live readers: the app must keep answering, right, while another process writes to its store). Prints one table: errors (target 0),
 latency p50/p95/max as users see it (queueing included: the app answers one question at a time), throughput,
 and the app's peak RSS. A single-client pass first gives the latency without contention.
 """
@@ -37,6 +40,14 @@ def questions() -> list[str]:
     return FALLBACK_Q
 
 
+def expected() -> dict[str, list[str]]:
+    """question -> the gold values its answer must state (empty when there is no gold file)."""
+    if not GOLD_Q.exists():
+        return {}
+    rows = [json.loads(x) for x in GOLD_Q.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return {r["question"]: r.get("expect", []) for r in rows if r.get("kind") != "briefing"}
+
+
 def pct(xs: list[float], p: float) -> float:
     if not xs:
         return float("nan")
@@ -58,8 +69,13 @@ def proc_mem_mb(pid: int) -> tuple[float, float]:
     return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
 
 
+WRONG: list[str] = []  # answers that lack a gold value (appended by ask)
+
+
 def ask(client, question: str, llm: str, timeout: float) -> tuple[float, str | None]:
     """-> (seconds, error or None). Uses submit() so a hung request is abandoned after `timeout`."""
+    from assistant.eval import states
+
     t = time.perf_counter()
     try:
         job = client.submit(question, llm, api_name="/chat")
@@ -67,6 +83,9 @@ def ask(client, question: str, llm: str, timeout: float) -> tuple[float, str | N
         plain = out[-1] if isinstance(out, (list, tuple)) else None
         if not plain or not str(plain).strip():
             return time.perf_counter() - t, "empty answer"
+        missing = [e for e in expected().get(question, []) if not states(str(plain), e)]
+        if missing:
+            WRONG.append(f"{question[:30]}: missing {missing}")
         return time.perf_counter() - t, None
     except Exception as e:  # noqa: BLE001 - every failure is an error to count and show
         return time.perf_counter() - t, f"{type(e).__name__}: {str(e)[:120]}"
@@ -129,7 +148,9 @@ def build_store(dest: Path) -> None:
 @click.option("--llm", default="none", show_default=True, type=click.Choice(["none", "local", "openai"]))
 @click.option("--timeout", default=180.0, show_default=True, help="Seconds before one request counts as failed.")
 @click.option("--max-seconds", default=480.0, show_default=True, help="No new request starts after this.")
-def main(store, clients, n_questions, llm, timeout, max_seconds):
+@click.option("--ingest", "ingest", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Files/folders a CLI ingest (another process) adds to the app's store while the users ask.")
+def main(store, clients, n_questions, llm, timeout, max_seconds, ingest):
     """Start the app on a free 127.0.0.1 port and load it; prints a table (errors, p50/p95, throughput, RSS)."""
     import shutil
 
@@ -157,7 +178,20 @@ def main(store, clients, n_questions, llm, timeout, max_seconds):
             raise click.ClickException(f"the app could not answer one question: {err}\n{server.log()}")
         single = [ask(c, q, llm, timeout) for q in questions()[:5]]
         deadline = time.monotonic() + max_seconds
+        writer, w_t0 = None, time.perf_counter()
+        if ingest:
+            import subprocess
+
+            writer = subprocess.Popen([sys.executable, "-m", "assistant", "ingest", *map(str, ingest), "--store",
+                                       str(work), "--json"], cwd=ROOT, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
         res = run_clients(server.url, clients, n_questions, llm, timeout, deadline)
+        ingest_row = None
+        if writer is not None:
+            out, _err = writer.communicate(timeout=1800)
+            counts = json.loads(out[out.index("{"):])["counts"] if "{" in out else {}
+            ingest_row = (f"CLI ingest beside the app (rc {writer.returncode})",
+                          f"{time.perf_counter() - w_t0:.0f} s, {counts}")
         rss, peak = proc_mem_mb(server.proc.pid)
     finally:
         server.stop()
@@ -170,18 +204,23 @@ def main(store, clients, n_questions, llm, timeout, max_seconds):
     rows = [("app start → first page", f"{started:.1f} s"), ("first question (warm-up)", f"{first:.2f} s"),
             ("1 client, 5 questions: p50 / max", f"{pct([s for s, _ in single], 50):.2f} / {max(s for s, _ in single):.2f} s"),
             ("requests sent / planned", f"{len(lat)} / {clients * n_questions}"),
-            ("errors (target 0)", str(len(res["errors"]))), ("not sent (time bound)", str(res["unsent"])),
+            ("errors (target 0)", str(len(res["errors"]))), ("wrong answers (target 0)", str(len(WRONG))),
+            ("not sent (time bound)", str(res["unsent"])),
             ("latency p50", f"{pct(lat, 50):.2f} s"), ("latency p95", f"{pct(lat, 95):.2f} s"),
             ("latency max", f"{max(lat) if lat else float('nan'):.2f} s"),
             ("mean", f"{statistics.mean(lat) if lat else float('nan'):.2f} s"),
             ("wall time", f"{res['wall']:.1f} s"), ("throughput", f"{len(lat) / res['wall']:.2f} answers/s"),
             ("app RSS now / peak", f"{rss:.0f} / {peak:.0f} MB"), ("CPU cores", str(os.cpu_count()))]
+    if ingest_row:
+        rows.insert(4, ingest_row)
     for r in rows:
         tab.add_row(*r)
     Console().print(tab)
     for e in res["errors"][:10]:
         print("error:", e)
-    sys.exit(1 if res["errors"] else 0)
+    for w in WRONG[:10]:
+        print("wrong:", w)
+    sys.exit(1 if res["errors"] or WRONG else 0)
 
 
 if __name__ == "__main__":
