@@ -167,6 +167,15 @@ def _columns(rows: list[list[_Item]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
+def _main_columns(rows: list[list[_Item]], cols) -> list[tuple[float, float]]:
+    """The columns holding a number in at least a third of the run's number rows: a numbering digit read alone
+    in the label column ("8" of "8.属于行政查询事项") makes a column too, but no table column."""
+    num_rows = [r for r in rows if any(it.numeric for it in r)]
+    need = max(1, len(num_rows) / 3)
+    return [(a, b) for a, b in cols
+            if sum(any(it.numeric and a <= (it.x0 + it.x1) / 2 <= b for it in r) for r in num_rows) >= need]
+
+
 def _segments(rows: list[list[_Item]]) -> list[tuple[list[list[_Item]], bool]]:
     """Runs of table rows and the rows between them: [(rows, is_table)]. A table run starts at a row holding
     numbers and goes on through rows without numbers as long as they stay left of its number columns (a
@@ -212,14 +221,16 @@ def _line(page, n, items, cells=None, cell_items=None) -> Line:
                 box=box, conf=conf, uncertain_cells=low or None, cell_boxes=boxes)
 
 
-def _table_row(page, n, row: list[_Item], cols, reader=None, angle=0.0) -> Line:
-    area = cols[0][0] - 2 if cols else math.inf  # where the number columns start
+def _table_row(page, n, row: list[_Item], cols, reader=None, angle=0.0, main=()) -> Line:
+    area = main[0][0] - 2 if main else math.inf  # where the table's number columns start
     nums, labels = [], []
     for it in row:
         cx = (it.x0 + it.x1) / 2
-        if it.numeric or (it.text in _DASHES and any(a <= cx <= b for a, b in cols)):
+        if (it.numeric and cx >= area) or (it.text in _DASHES and any(a <= cx <= b for a, b in main)):
             nums.append(it)
-        elif cx >= area:
+        elif it.numeric:
+            labels.append(it)  # a number left of the number columns: the label's numbering
+        elif area <= cx <= main[-1][1] + 2 and len(it.text) <= 3:
             # text among the number columns is a misread number ("1" read as √): read it again alone, else
             # it is a cell nothing was read in, in its place (as a label it would shift every cell after it)
             again = _reread(reader, it) if reader is not None else None
@@ -301,11 +312,12 @@ def boxes_to_lines(boxes, page: Optional[int], start: int = 1, reader=None, angl
     n = start
     for rows, is_table in _segments(_rows(items)):
         cols = _columns(rows) if is_table else []
+        main = _main_columns(rows, cols)
         for row in rows:
             if len(row) == 1 and is_page_footer(row[0].text, page or 0):
                 continue  # "- 2 -" read as a lone 2
             if is_table and any(it.numeric for it in row):
-                ln = _table_row(page, n, row, cols, reader, angle)
+                ln = _table_row(page, n, row, cols, reader, angle, main)
             else:
                 h = statistics.median(it.y1 - it.y0 for it in row)
                 apart = len(row) > 1 and all(b.x0 - a.x1 > 1.5 * h for a, b in zip(row, row[1:]))
