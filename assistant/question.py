@@ -292,7 +292,8 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         return "brief", None
     if _has(text, ops["list"]):
         return "list", "agency"
-    by = "year" if _has(text, ops["by_year"]) else ("agency" if _has(text, ops["by_agency"]) else None)
+    by = ("year" if _has(text, ops["by_year"]) else "report" if _has(text, ops.get("by_report", []))
+          else "agency" if _has(text, ops["by_agency"]) else None)
     if _has(text, ops["rank"]):
         return "rank", by or ("year" if len(q.agencies) == 1 else "agency")
     if _has(text, ops["argmax"]) or _has(text, ops["argmin"]):

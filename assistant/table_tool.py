@@ -218,6 +218,16 @@ def run(query: Query, library) -> TableAnswer:
     op = query.operation
     if op == "ratio" or query.metric == "ratio":
         quantities = _ratio_quantities(quantities, lex)
+    if op == "sum" and len(quantities) > 1:
+        # only disjoint quantities are added: a whole named with its own part ("办理结果中“其他处理”合计")
+        # means the part; 3050 + 187 would count the 187 twice
+        named = {q.id for q in quantities}
+        wholes = [q for q in quantities if set(q.parts) & (named - {q.id})]
+        if wholes and len(wholes) < len(quantities):
+            quantities = [q for q in quantities if q not in wholes]
+            for w in wholes:
+                inside = "、".join(q.display for q in quantities if q.id in w.parts)
+                ta.notes.append(f"“{w.display}”已包含“{inside}”，二者不相加；按“{inside}”作答。")
     tables = {q.table for q in quantities}
     years = [y for y in query.years if y not in query.missing_years] if query.years else []
     if query.years and not years:
@@ -236,7 +246,9 @@ def run(query: Query, library) -> TableAnswer:
         vals = [i for i in ta.items if (i.quantity == main or len(quantities) > 1) and i.value is not None]
         total = sum(i.value for i in vals)
         ta.result = {"total": total, "n": len(vals)}
-        ta.formula = " + ".join(fmt(i.value) for i in vals) + f" = {fmt(total)}"
+        # one value is no sum: its own breakdown (110 + 71 + 6 = 187) is the formula, never "187 = 187"
+        ta.formula = (" + ".join(fmt(i.value) for i in vals) + f" = {fmt(total)}" if len(vals) > 1
+                      else vals[0].formula if vals else "")
         ta.computed.append(total)
     elif op == "diff":
         _diff(ta, main)
@@ -253,11 +265,25 @@ def run(query: Query, library) -> TableAnswer:
     return ta
 
 
+def _report_key(i: Item) -> str:
+    return f"{i.agency or '未识别机构'}{i.year or ''}年"
+
+
 def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
     items = ta.items if by == "part" else [i for i in ta.items if i.quantity == q]
+    if q.unit == "%" and by in ("year", "agency") and op != "trend":
+        per = defaultdict(int)
+        for i in items:
+            per[i.year if by == "year" else i.agency] += 1
+        if any(n > 1 for n in per.values()):
+            # a share is never added up across reports: each report's own share, then ranked
+            by = ta.query.by = "report"
+            ta.notes.append("比例按每份报告分别计算后比较，不把各报告的比例相加。")
     groups: dict[Any, list[Item]] = defaultdict(list)
     for i in items:
-        groups[(i.quantity.column_label or i.quantity.display) if by == "part" else i.year if by == "year" else i.agency].append(i)
+        key = ((i.quantity.column_label or i.quantity.display) if by == "part" else i.year if by == "year"
+               else _report_key(i) if by == "report" else i.agency)
+        groups[key].append(i)
     out = []
     for k, its in groups.items():
         vals = [i.value for i in its if i.value is not None]

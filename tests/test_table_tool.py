@@ -138,3 +138,29 @@ def test_argmax_of_shares_compares_ratios_not_counts(library):
 def test_parent_sum_formula_lists_only_nonzero_rows(library):
     ta = run("2019年山东人社厅不予处理的申请有多少", library)
     assert ta.items[0].value == 16 and ta.items[0].formula.endswith("= 16（其余各项为0）")
+
+
+def test_shares_are_compared_report_by_report_never_added(library):
+    """'哪份报告的部分公开占比最高？' once added 2020's two reports' shares (3.12 + 34.78 = 37.9%)."""
+    ta = run("哪份报告的部分公开占比最高？", library)
+    assert ta.query.by == "report"
+    assert ta.result["winner"] == "福建省人力资源和社会保障厅2020年" and round(ta.result["value"], 2) == 34.78
+    assert all(len(g.items) == 1 for g in ta.groups)
+    # by year, the same share is still per report when a year holds several, and the answer says so
+    ta = run("哪年部分公开的比例最高？", library)
+    assert all(len(g.items) == 1 for g in ta.groups)
+    assert any("不把各报告的比例相加" in n for n in ta.notes)
+
+
+def test_which_report_groups_by_report_not_by_year(library):
+    ta = run("哪份报告的本年新收申请最多？", library)
+    assert ta.query.by == "report" and ta.result["winner"] == "山东省人力资源和社会保障厅2019年"
+    assert ta.result["value"] == 159
+
+
+def test_a_whole_is_never_added_to_its_own_part(library):
+    """'办理结果中“不予处理”合计' means the part: 办理结果总计 + 不予处理 would count the part twice."""
+    ta = run("福建省人社厅2020年办理结果中“不予处理”合计多少件？", library)
+    assert [q.id for q in {i.quantity.id: i.quantity for i in ta.items}.values()] == ["不予处理"]
+    assert ta.result["total"] == sum(i.value for i in ta.items)
+    assert any("已包含" in n for n in ta.notes)
