@@ -345,8 +345,14 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         a, b, diff = r["from"], r["to"], r["diff"]
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平，变化")
         pct = f"，{'增长' if diff > 0 else '下降'}{fmt(abs(r['pct']))}%" if r.get("pct") not in (None, 0) else ""
-        parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
-                     f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）。")
+        if a.agency != b.agency:
+            # two agencies are compared, not one changing: "厦门…比福建…少36件", in the order the question named them
+            more = "多" if a.value > b.value else "少" if a.value < b.value else "持平，相差"
+            parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
+                         f"{a.agency or UNNAMED}比{b.agency or UNNAMED}{more}{fmt(abs(diff))}{unit}（{ta.formula}）。")
+        else:
+            parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
+                         f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）。")
         d.key_numbers = [fmt(abs(diff))]
     elif op == "ratio" and r.get("ratios"):
         for x in r["ratios"]:

@@ -302,6 +302,9 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         if by is None:
             by = "year" if (len(q.agencies) == 1 or len(q.years) != 1) else "agency"
         return op, by
+    if by == "agency" and len(q.agencies) >= 2 and (m := re.search(r"谁.{0,16}?(多|高|大|少|低|小)", text)):
+        # "山东和江苏谁的行政复议多？": the comparison asked, with its winner (and gap)
+        return ("argmin" if m.group(1) in "少低小" else "argmax"), "agency"
     if by == "year":  # 哪年… without 最多: still an argmax over years
         return "argmax", "year"
     if _has(text, ops["ratio"]) and q.quantities:
@@ -319,7 +322,10 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
     return "lookup", None
 
 
-_FOLLOW = re.compile(r"^(那|那么|那在|那它|它|其|该|这个单位|这家|同期|还有|再看|换成)|呢[?？]?$|它的|其中的|该单位|该机关|同一单位")
+_FOLLOW = re.compile(r"^(那|那么|那在|那它|它|其|该|这个单位|这家|同期|还有|再看|换成)|呢[?？]?$|它的|其中的|该单位|该机关|同一单位"
+                     r"|^(两者|二者|两家|这两|它们|两个单位)")
+# "两者相差多少？": an operation over the previous two answers, not over the last one alone
+_BOTH = re.compile(r"两者|二者|两家|这两|它们|两个单位|两地")
 
 
 def understand(question: str, library=None, history: Optional[list] = None, reports: Optional[list[ReportInfo]] = None,
@@ -360,8 +366,17 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
             q.agencies, q.agency_mentions = list(prev.agencies), list(prev.agency_mentions)
         if not q.years and not q.year_phrase:
             q.years = list(prev.years)
+        earlier = getattr(prev, "earlier", None)
+        if _BOTH.search(text) and earlier is not None and not q.unknown_agencies:
+            for a, m in zip(earlier.agencies, earlier.agency_mentions or earlier.agencies):
+                if a not in q.agencies:
+                    q.agencies.insert(0, a)
+                    q.agency_mentions.insert(0, m)
+            if not q.year_phrase:
+                q.years = sorted(set(q.years) | set(earlier.years))
         if not q.quantities:
-            q.quantities = list(prev.quantities)
+            # "其中自然人提出的有多少？": the earlier quantity, with the column this question names
+            q.quantities = apply_columns(list(prev.quantities), re.sub(r"^(那么?)?其中", "", rest), lex)
             q.text_cue = q.text_cue or prev.text_cue
             # "那2020年呢？" after a text question: search with the earlier words, under the new filters
             base = prev.search_text or prev.question
@@ -414,8 +429,12 @@ def _previous(history, library, reports, lex) -> Optional[Query]:
         elif isinstance(h, (list, tuple)) and h and isinstance(h[0], str):  # (user, bot) pairs
             chain.append(h[0])
     for h in chain:
+        before = prev
         if isinstance(h, Query):
             prev = h
         else:
             prev = understand(h, library, history=[prev] if prev else None, reports=reports, lexicon=lex)
+        prev.earlier = before  # the turn before it, for "两者…" (kept one deep: no chain of chains)
+        if before is not None:
+            before.earlier = None
     return prev
