@@ -69,9 +69,22 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, path: 
         for b, v in zip(bars, values):
             ax.annotate(_num(v), (b.get_x() + b.get_width() / 2, b.get_height()), ha="center", va="bottom",
                         xytext=(0, 2), textcoords="offset points")
-        ax.set_ylabel(unit)
+        if wide_range(values):
+            # one large agency would flatten the rest to slivers: a log axis keeps every bar readable
+            ax.set_yscale("log")
+            ax.set_ylabel(f"{unit}（对数刻度）")
+            ax.set_ylim(bottom=max(min(v for v in values if v > 0) / 2, 0.5))
+        else:
+            ax.set_ylabel(unit)
         ax.margins(y=0.15)
+        ax.tick_params(axis="x", labelrotation=20 if max(map(len, labels), default=0) > 6 else 0)
         return _finish(fig, ax, title, path)
+
+
+def wide_range(values: Sequence[float], ratio: float = 20.0) -> bool:
+    """Values that differ by more than `ratio` between the largest and the smallest non-zero one."""
+    pos = [float(v) for v in values if v and v > 0]
+    return len(pos) >= 2 and max(pos) / min(pos) > ratio
 
 
 def stacked_chart(groups: Sequence[str], series: dict[str, Sequence[float]], title: str, path: Path | str,

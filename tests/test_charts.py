@@ -42,3 +42,18 @@ def test_no_cjk_font_warns_and_still_draws(tmp_path, monkeypatch):
             assert charts.bar_chart(["a"], [1], "t", tmp_path / "x.png").exists()
     finally:
         charts.find_cjk_font.cache_clear()
+
+
+def test_one_large_agency_does_not_flatten_the_rest(tmp_path, monkeypatch):
+    seen = {}
+    real = charts._finish
+
+    def spy(fig, ax, title, path):
+        seen["scale"] = ax.get_yscale()
+        seen["labels"] = [t.get_text() for t in ax.texts]
+        return real(fig, ax, title, path)
+    monkeypatch.setattr(charts, "_finish", spy)
+    charts.bar_chart(["淮安市政府", "洪泽区政府", "福建省人社厅"], [3119, 95, 52], "本年新收申请（件）", tmp_path / "a.png")
+    assert seen["scale"] == "log" and seen["labels"] == ["3119", "95", "52"]  # every bar keeps its value label
+    charts.bar_chart(["山东省人社厅", "江苏省人社厅"], [159, 129], "本年新收申请（件）", tmp_path / "b.png")
+    assert seen["scale"] == "linear"
