@@ -57,7 +57,7 @@ def _compare(want: dict, p) -> tuple[int, int, int]:
 @click.option("--only", type=click.Choice(["samples", "real"]), default=None)
 @click.option("--limit", type=int, default=None, help="at most this many reports of each set (a quick run)")
 def main(renderings: str, dpis: str, scan_dpi: int, only, limit):
-    con = Console()
+    con = Console(width=170)
     work = Path(tempfile.mkdtemp(prefix="ocr-bench-"))
     sources = []  # (name, text pdf, {key: value} wanted, (agency, year))
     if only != "real":
