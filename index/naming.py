@@ -49,6 +49,24 @@ def display_name(agency: Optional[str], year: Optional[int], edition: Optional[i
     return base + (f"（第{edition}版）" if edition and edition > 1 else "")
 
 
+# audit rules as staff read them (index/audit.py, index/planted.py and the table parser name them in code)
+RULE_NAMES = {
+    "row_sum": "行内合计（总计 = 各类申请人之和）",
+    "column_balance": "列内平衡（新收 + 结转 = 办理总计 + 结转下年）",
+    "outcome_sum": "办理结果合计（总计 = 各项办理结果之和）",
+    "review_sum": "复议诉讼合计（总计 = 维持 + 纠正 + 其他 + 尚未审结）",
+    "chain": "跨年衔接（上年结转 = 上一年的结转下年度）",
+    "conflict": "正文与表格一致",
+    "missing_table": "统计表是否齐全",
+    "planted_text": "可疑文字（指令、作废声明、外部链接）",
+    "stock": "主动公开存量",
+}
+
+
+def rule_name(rule: Optional[str]) -> str:
+    return RULE_NAMES.get(rule or "", "其他核对")
+
+
 def humanize(text: str, names: dict[str, str]) -> str:
     """`text` with every file key of `names` (file -> display name) replaced; the longest keys first so
     that a key inside another is not replaced half-way."""

@@ -37,3 +37,18 @@ def test_findings_name_cells_and_exports_round_trip(svc, tmp_path):
     back = pd.read_csv(data_tab.export(df, "csv"), encoding="utf-8-sig")
     assert len(back) == len(df)
     assert len(pd.read_excel(data_tab.export(df, "xlsx"))) == len(df)
+
+
+def test_findings_and_audit_speak_chinese_and_put_failures_first(svc):
+    import re
+
+    from assistant.ui import library_tab
+
+    f = data_tab.findings_frame(svc)
+    assert not [r for r in f["规则"] if re.search(r"[a-z_]{4,}", r)]  # no rule codes (row_sum, conflict …)
+    assert f.iloc[0]["报告"].endswith("年报") and not re.search(r"_[0-9a-f]{8}", " ".join(f["报告"]))
+    a = library_tab.audit_frame(svc, "001_0c9ceee508d7cea1.txt")
+    results = a["结果"].tolist()
+    assert results[0] != "通过"  # the 1217 vs 1037 conflict above ~200 passes
+    passes = a[a["结果"] == "通过"]
+    assert len(passes) == len(set(passes["规则"])) and all("项核对均通过" in s for s in passes["说明"])

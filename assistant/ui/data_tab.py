@@ -11,6 +11,7 @@ import pandas as pd
 
 from assistant.ui import render
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
+from index.naming import humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
 ALL = "全部"
@@ -83,6 +84,7 @@ def review_frame(svc: Services) -> pd.DataFrame:
 
 def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
     rows = []
+    names = names_of(svc.reports())
     for c in svc.checks():
         if only_problems and c["status"] == "pass":
             continue
@@ -94,9 +96,12 @@ def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
                     cells.append("／".join(cell))
         except (ValueError, TypeError):
             pass
-        rows.append([c.get("agency") or "", c.get("year") or "", AUDIT_LABELS.get(c["status"], c["status"]),
-                     c["rule"], c["message"], "；".join(cells[:4]), c["file"]])
-    return pd.DataFrame(rows, columns=["机关", "年度", "结果", "规则", "说明", "涉及单元格", "文件"])
+        rows.append([names.get(c["file"], c["file"]), AUDIT_LABELS.get(c["status"], c["status"]),
+                     rule_name(c["rule"]), humanize(c["message"], names), "；".join(cells[:4]), c["file"]])
+    # failures first, grouped by report; the file name is a detail, last
+    order = {"不一致": 0, "存疑": 1, "无法核验": 2, "通过": 3}
+    rows.sort(key=lambda r: (order.get(r[1], 4), r[0]))
+    return pd.DataFrame(rows, columns=["报告", "结果", "规则", "说明", "涉及单元格", "文件"])
 
 
 def export(df: pd.DataFrame, fmt: str) -> str:

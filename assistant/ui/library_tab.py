@@ -11,7 +11,7 @@ import pandas as pd
 
 from assistant.ui import render
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
-from index.naming import full_title, humanize, names_of
+from index.naming import full_title, humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,21 @@ def reports_frame(svc: Services) -> pd.DataFrame:
 
 
 def audit_frame(svc: Services, file: str | None) -> pd.DataFrame:
+    """Findings first (不一致, 存疑, 无法核验), each with its Chinese rule name and full text; the passes, often
+    ~200 per report, folded into one line per rule so the one real finding is not buried."""
     cols = ["结果", "规则", "范围", "说明"]
     if not file:
         return pd.DataFrame([], columns=cols)
-    rows = [[AUDIT_LABELS.get(c["status"], c["status"]), c["rule"], c["scope"], c["message"]]
-            for c in svc.checks(file)]
-    rows.sort(key=lambda r: {"不一致": 0, "存疑": 1, "无法核验": 2, "通过": 3}.get(r[0], 4))
+    names = names_of(svc.reports())
+    checks = svc.checks(file)
+    rows = [[AUDIT_LABELS.get(c["status"], c["status"]), rule_name(c["rule"]), c["scope"],
+             humanize(c["message"], names)] for c in checks if c["status"] != "pass"]
+    rows.sort(key=lambda r: {"不一致": 0, "存疑": 1, "无法核验": 2}.get(r[0], 3))
+    passed: dict[str, int] = {}
+    for c in checks:
+        if c["status"] == "pass":
+            passed[rule_name(c["rule"])] = passed.get(rule_name(c["rule"]), 0) + 1
+    rows += [[AUDIT_LABELS["pass"], rule, "—", f"{n}项核对均通过"] for rule, n in passed.items()]
     return pd.DataFrame(rows, columns=cols)
 
 
