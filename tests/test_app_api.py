@@ -139,7 +139,7 @@ def test_upload_correct_and_delete_a_real_pdf(client):
     # correcting the year re-chunks the report and updates its facts
     agency = mine[headers.index("机关")]
     client.predict(REAL_PDF.name, agency, 2022, api_name="/update_metadata")
-    ag, yr, _audit, _msg = client.predict(REAL_PDF.name, api_name="/report_detail")
+    ag, yr, _audit, _msg, *_ = client.predict(REAL_PDF.name, api_name="/report_detail")
     assert int(yr) == 2022
     table, _pick, msg, _audit = client.predict(REAL_PDF.name, api_name="/delete_report")
     h, lib = _table(table)
@@ -155,3 +155,27 @@ def test_login_is_opt_in(store_copy, tmp_path):
             Client(app.url, verbose=False).predict("人社福精灵", "全部", "全部", api_name="/search")
         ok = Client(app.url, auth=("staff", "s3cret"), verbose=False)
         assert ok.predict("人社福精灵", "全部", "全部", api_name="/search")[3]
+
+
+def test_a_second_file_of_a_report_is_an_edition_staff_can_make_current(client, tmp_path):
+    """A GBK copy of 福建 2019 is stored as an edition (the newest, so current); the library keeps counting
+    one 福建 2019 report, lists both files under it, and staff can make the original current again."""
+    from gradio_client import handle_file
+
+    original = "000_a1db54b6d4824c27.txt"
+    src = Path(__file__).resolve().parents[1] / "data" / "sample" / original
+    copy = tmp_path / "福建2019_gbk.txt"
+    copy.write_bytes(src.read_text(encoding="utf-8").encode("gb18030"))
+    results, table, *_ = client.predict([handle_file(str(copy))], api_name="/upload")
+    up, rows = _table(results)
+    assert rows[0][up.index("报告")] == "福建省人社厅2019年年报"
+    headers, lib = _table(table)
+    assert [r[headers.index("报告")] for r in lib].count("福建省人社厅2019年年报") == 1  # one report, not two
+    detail = client.predict(copy.name, api_name="/report_detail")
+    assert original in str(detail[4]) and copy.name in str(detail[4])  # the editions list shows both files
+    res = client.predict(original, api_name="/set_current_edition")
+    after, msg = res[0], res[-1]
+    assert "当前版本" in msg and "福建省人力资源和社会保障厅2019年" in msg
+    headers, lib = _table(after)
+    fj = [r for r in lib if r[headers.index("报告")] == "福建省人社厅2019年年报"]
+    assert len(fj) == 1 and fj[0][headers.index("文件")] == original

@@ -11,7 +11,7 @@ import pandas as pd
 
 from assistant.ui import render
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
-from index.naming import full_title, humanize, names_of, rule_name
+from index.naming import display_name, full_title, humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,11 @@ def build_library_tab(svc: Services) -> dict:
                 save_meta = gr.Button("保存修改", elem_id="lib-save")
                 reingest = gr.Button("重新解析", elem_id="lib-reingest")
                 delete = gr.Button("删除", variant="stop", elem_id="lib-delete")
+            # one report, several files (a GBK copy, a corrected edition, the PDF and the HTML): staff pick the
+            # edition every count uses; the others stay stored and citable
+            editions = gr.Radio(choices=[], label="版本（同一机关同一年度的多份文件，统计只用当前版本）",
+                                elem_id="lib-editions", visible=False)
+            make_current = gr.Button("设为当前版本", elem_id="lib-make-current", visible=False)
             op_msg = gr.Markdown(elem_id="lib-msg")
             audit = gr.Dataframe(pd.DataFrame([], columns=["结果", "规则", "范围", "说明"]), interactive=False,
                                  label="表内核对结果", elem_id="lib-audit", wrap=True)
@@ -148,7 +153,38 @@ def build_library_tab(svc: Services) -> dict:
                 f"**{render.esc(full_title(r.get('agency'), r.get('year')))}** · 文件 {render.esc(file)} · "
                 f"审核：{AUDIT_LABELS.get(r.get('audit_status'), '—')}")
 
-    pick.change(select, [pick], [agency, year, audit, op_msg], api_name="report_detail")
+    def select_with_editions(file):
+        return (*select(file), *edition_choices(file))
+
+    pick.change(select_with_editions, [pick], [agency, year, audit, op_msg, editions, make_current],
+                api_name="report_detail")
+
+    def edition_choices(file):
+        eds = svc.editions(file) if file else []
+        if len(eds) < 2:
+            return gr.update(choices=[], value=None, visible=False), gr.update(visible=False)
+        name = display_name(eds[0].agency, eds[0].year)
+        labels = [(f"{name}{'（当前）' if i == 0 else ''} · {e.format.upper()} · 导入于 {e.ingested_at[:16]}"
+                   f" · 文件 {e.file}", e.file) for i, e in enumerate(eds)]
+        return gr.update(choices=labels, value=eds[0].file, visible=True), gr.update(visible=True)
+
+
+    def do_make_current(file):
+        if not file:
+            raise ui_error("请先选择一个版本。")
+        try:
+            svc.set_current(file)
+        except Exception as e:
+            log.exception("set current edition")
+            raise ui_error(friendly(e))
+        df, dd = refresh(file)
+        r = svc.report(file) or {}
+        ed, btn = edition_choices(file)
+        return (df, dd, ed, btn,
+                f"已将该文件设为{full_title(r.get('agency'), r.get('year'))}的当前版本，统计与问答只用这一版。")
+
+    make_current.click(do_make_current, [editions], [table, pick, editions, make_current, op_msg],
+                       api_name="set_current_edition")
 
     def row_clicked(evt: gr.SelectData, df):
         try:
@@ -167,7 +203,7 @@ def build_library_tab(svc: Services) -> dict:
             log.exception("update metadata")
             raise ui_error(friendly(e))
         df, dd = refresh(file)
-        return df, dd, f"已更新 {file} 的机关/年度，分块与数值已同步。", audit_frame(svc, file)
+        return df, dd, f"已更新{_named(svc, file)}的机关/年度，分块与数值已同步。", audit_frame(svc, file)
 
     save_meta.click(do_save, [pick, agency, year], [table, pick, op_msg, audit], api_name="update_metadata")
 
@@ -180,20 +216,21 @@ def build_library_tab(svc: Services) -> dict:
             log.exception("reingest")
             raise ui_error(friendly(e))
         df, dd = refresh(file)
-        return df, dd, f"已重新解析 {file}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
+        return df, dd, f"已重新解析{_named(svc, file)}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
 
     reingest.click(do_reingest, [pick], [table, pick, op_msg, audit], api_name="reingest")
 
     def do_delete(file):
         if not file:  # nothing chosen, or the confirm() was cancelled
             return gr.update(), gr.update(), "未删除任何年报。", gr.update()
+        name = _named(svc, file)
         try:
             svc.delete(file)
         except Exception as e:
             log.exception("delete")
             raise ui_error(friendly(e))
         df, dd = refresh(None)
-        return df, dd, f"已删除 {file}。", audit_frame(svc, None)
+        return df, dd, f"已删除{name}（文件 {file}）。", audit_frame(svc, None)
 
     delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report",
                  # a confirm() in the page; cancelling sends no file, which do_delete refuses politely

@@ -230,6 +230,17 @@ class Services:
             self.ingestor().delete(file)
             self.changed()
 
+    def editions(self, file: str) -> list:
+        """Every stored file of `file`'s report (agency + year), the current edition first."""
+        if not file or not self.has_store() or self.store_problem():
+            return []
+        return self.library().editions(file)
+
+    def set_current(self, file: str) -> None:
+        with self._write:
+            self.ingestor().set_current(file)
+            self.changed()
+
     def reingest(self, file: str):
         with self._write:
             r = self.ingestor().reingest(file)
