@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
+import threading
+import time
+from collections import defaultdict, deque
 from pathlib import Path
 from typing import Callable, Optional
 
 from index.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def parse_users(text: str, source: str = "ASSISTANT_USERS") -> dict[str, str]:
@@ -46,13 +52,33 @@ def _matches(stored: str, given: str) -> bool:
     return hmac.compare_digest(stored.encode("utf-8"), given.encode("utf-8"))
 
 
-def checker(users: dict[str, str]) -> Optional[Callable[[str, str], bool]]:
-    """Gradio's `auth=` callable, or None when no users are configured (no login)."""
+MAX_FAILURES = int(os.environ.get("ASSISTANT_LOGIN_MAX_FAILURES", "5"))
+LOCKOUT_SECONDS = float(os.environ.get("ASSISTANT_LOGIN_LOCKOUT_SECONDS", "300"))
+
+
+def checker(users: dict[str, str], clock: Callable[[], float] = time.monotonic) -> Optional[Callable[[str, str], bool]]:
+    """Gradio's `auth=` callable, or None when no users are configured (no login). A name with MAX_FAILURES
+    wrong passwords within LOCKOUT_SECONDS is refused, even with the right one, until the window has passed:
+    guessing a password through the login form takes years, not minutes."""
     if not users:
         return None
+    failures: dict[str, deque] = defaultdict(deque)
+    lock = threading.Lock()
 
     def check(user: str, password: str) -> bool:
+        now = clock()
+        with lock:
+            recent = failures[user]
+            while recent and now - recent[0] > LOCKOUT_SECONDS:
+                recent.popleft()
+            if len(recent) >= MAX_FAILURES:
+                log.warning("login: %r locked out after %d failures", user, len(recent))
+                return False
         stored = users.get(user)
-        return stored is not None and _matches(stored, password or "")
+        ok = stored is not None and _matches(stored, password or "")
+        if not ok:
+            with lock:
+                failures[user].append(now)
+        return ok
 
     return check

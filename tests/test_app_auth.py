@@ -33,3 +33,14 @@ def test_bad_entries_name_the_source(tmp_path):
         auth.load_users(env={"ASSISTANT_USERS": "alice"})
     with pytest.raises(ConfigError, match="not found"):
         auth.load_users(tmp_path / "missing.txt", env={})
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while():
+    now = [1000.0]
+    check = auth.checker({"alice": "pw1", "bob": "pw2"}, clock=lambda: now[0])
+    for _ in range(auth.MAX_FAILURES):
+        assert not check("alice", "guess")
+    assert not check("alice", "pw1")  # locked: the right password is refused too
+    assert check("bob", "pw2")  # other names are not affected
+    now[0] += auth.LOCKOUT_SECONDS + 1
+    assert check("alice", "pw1")  # the window has passed
