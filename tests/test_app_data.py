@@ -52,3 +52,22 @@ def test_findings_and_audit_speak_chinese_and_put_failures_first(svc):
     assert results[0] != "通过"  # the 1217 vs 1037 conflict above ~200 passes
     passes = a[a["结果"] == "通过"]
     assert len(passes) == len(set(passes["规则"])) and all("项核对均通过" in s for s in passes["说明"])
+
+
+def test_page_images_of_one_upload_become_one_scanned_report(tmp_path):
+    from PIL import Image
+    import pypdfium2 as pdfium
+
+    from assistant.ui.library_tab import _pages_as_one_report
+
+    pages = []
+    for i in range(3):
+        p = tmp_path / f"第{i + 1}页.png"
+        Image.new("RGB", (400, 560), "white").save(p)
+        pages.append(str(p))
+    other = tmp_path / "另一份.txt"
+    other.write_text("x", encoding="utf-8")
+    out = _pages_as_one_report([pages[0], str(other), pages[1], pages[2]])
+    assert out[0] == str(other) and len(out) == 2 and out[1].endswith("_扫描件.pdf")
+    assert len(pdfium.PdfDocument(out[1])) == 3
+    assert _pages_as_one_report([pages[0]]) == [pages[0]]  # one image is a one-page report as it is

@@ -15,7 +15,8 @@ from index.naming import display_name, full_title, humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
 
-ALLOWED = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
+ALLOWED = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".png", ".jpg", ".jpeg")
+IMAGES = (".png", ".jpg", ".jpeg")
 MAX_MB = int(os.environ.get("ASSISTANT_MAX_UPLOAD_MB", "30"))
 MAX_FILES = 20
 # plain words: staff machines (and the test browser) often lack an emoji font
@@ -69,7 +70,7 @@ def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
         name = Path(p).name
         ext = Path(p).suffix.lower()
         if ext not in ALLOWED:
-            refused.append(["—", STATUS["error"], f"不支持的文件类型 {ext or '（无扩展名）'}；请上传 PDF、DOCX、TXT 或 HTML。", 0, 0, name])
+            refused.append(["—", STATUS["error"], f"不支持的文件类型 {ext or '（无扩展名）'}；请上传 PDF、DOCX、TXT、HTML 或扫描页图片（PNG/JPG）。", 0, 0, name])
         elif os.path.getsize(p) > MAX_MB * 1024 * 1024:
             refused.append(["—", STATUS["error"], f"文件超过 {MAX_MB} MB；请压缩或拆分后再上传。", 0, 0, name])
         elif os.path.getsize(p) == 0:
@@ -77,6 +78,19 @@ def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
         else:
             ok.append(p)
     return ok, refused
+
+
+def _pages_as_one_report(paths: list[str]) -> list[str]:
+    """The page images of one upload are one scanned report, in the order chosen: joined into one image-only
+    PDF (named after the first image) that OCR then reads page by page."""
+    images = [p for p in paths if Path(p).suffix.lower() in IMAGES]
+    if len(images) < 2:
+        return paths
+    from index.loaders.image import images_to_pdf
+
+    out = Path(images[0]).with_name(Path(images[0]).stem + "_扫描件.pdf")
+    images_to_pdf(images, out)
+    return [p for p in paths if p not in images] + [str(out)]
 
 
 def build_library_tab(svc: Services) -> dict:
@@ -88,7 +102,7 @@ def build_library_tab(svc: Services) -> dict:
             gr.Markdown("#### 上传年报")
             # no file_types here: Gradio would refuse a whole mixed batch with an English message; check_upload
             # keeps the good files and says in Chinese why each other one was refused
-            files = gr.File(file_count="multiple", label=f"PDF / DOCX / TXT / HTML，单个不超过 {MAX_MB} MB",
+            files = gr.File(file_count="multiple", label=f"PDF / DOCX / TXT / HTML，或一份扫描件的各页图片（PNG/JPG，按顺序选择）；单个不超过 {MAX_MB} MB",
                             elem_id="lib-upload", height=140)
             upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import")
             results = gr.Dataframe(pd.DataFrame([], columns=UPLOAD_COLS),
@@ -123,6 +137,7 @@ def build_library_tab(svc: Services) -> dict:
             raise ui_error("请先选择要上传的文件。")
         paths = [p if isinstance(p, str) else getattr(p, "name", str(p)) for p in paths]
         ok, rows = check_upload(paths)
+        ok = _pages_as_one_report(ok)
         if ok:
             progress(0, desc=f"正在导入 {len(ok)} 个文件…")
 
