@@ -211,14 +211,22 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(store, tmp_path):
             "print(json.dumps({'status': r[0].status, 'reason': r[0].reason, "
             "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
     before = snapshot(store)
-    out = subprocess.run([sys.executable, "-c", code, str(store), str(big)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
     import json
 
-    res = json.loads(out.stdout.strip().splitlines()[-1])
+    def child(path):
+        out = subprocess.run([sys.executable, "-c", code, str(store), str(path)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    res = child(big)
     assert res["status"] == "error" and ("过大" in res["reason"] or "too large" in res["reason"]), res
-    assert res["rss_mb"] < 1500, res  # the file was not read into memory several times over
+    # the file was not read into memory: the child peaks no higher than one that refuses an empty file (what the
+    # imports and the store's clients cost differs between machines and runs, so no absolute figure)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    base = child(empty)
+    assert res["rss_mb"] < base["rss_mb"] + 150, (res, base)
     assert snapshot(store) == before
 
 
