@@ -90,6 +90,7 @@ class HybridRetriever(BaseRetriever):
         self.kinds = tuple(kinds)
         self.use_dense = dense
         self._chunks: list[Chunk] = []
+        self._chunk_files: set[str] = set()
         self._by_id: dict[str, Chunk] = {}
         self._bm25 = None
         self._vectors = None
@@ -108,6 +109,7 @@ class HybridRetriever(BaseRetriever):
 
         self._chunks = load_chunks(self.library, self.kinds or None)
         self._by_id = {c.id: c for c in self._chunks}
+        self._chunk_files = {c.file for c in self._chunks}
         if hasattr(self.library, "bm25"):  # the index the writer persisted: no jieba pass over the library
             self._bm25 = self.library.bm25()
         else:
@@ -133,6 +135,16 @@ class HybridRetriever(BaseRetriever):
             return None
         return {r.file for r in library_reports(self.library)
                 if (not years or r.year in years) and (not agencies or r.agency in agencies)}
+
+    def _wanted_files(self, years, agencies) -> Optional[set[str]]:
+        """The files to search. A writer in another process may make a new edition current between loading
+        the chunks and reading the reports: then none of the wanted files has chunks here, and the views are
+        reloaded once so both are read at the same version (an ask during an ingest must not come back empty)."""
+        files = self._files(years, agencies)
+        if files and not (files & self._chunk_files):
+            self.warm_up()  # reloads only if the version moved (a report without text chunks costs nothing)
+            files = self._files(years, agencies)
+        return files
 
     def bm25_ranking(self, text: str, files: Optional[set[str]], n: int) -> list[tuple[str, float]]:
         """Chunks of the wanted kinds and files by BM25 over the persisted index (the writer's tokenizer, so
@@ -180,7 +192,7 @@ class HybridRetriever(BaseRetriever):
     def search(self, text: str, years: Optional[list[int]] = None, agencies: Optional[list[str]] = None,
                top_k: Optional[int] = None) -> list[Passage]:
         self.warm_up()
-        files = self._files(years, agencies)
+        files = self._wanted_files(years, agencies)
         if files is not None and not files:
             return []
         k = top_k or self.top_k
