@@ -26,6 +26,15 @@ UPLOAD_COLS = ["报告", "结果", "说明", "分块", "数值", "文件"]
 REPORT_COLS = ["报告", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数", "文件"]
 
 
+def _act(what: str, fn, *args, **kw):
+    """A library action; its failure is logged and shown to staff in Chinese (friendly), not as a traceback."""
+    try:
+        return fn(*args, **kw)
+    except Exception as e:
+        log.exception(what)
+        raise ui_error(friendly(e))
+
+
 def _named(svc: Services, file: str) -> str:
     return names_of(svc.reports()).get(file, file) if file else ""
 
@@ -187,11 +196,7 @@ def build_library_tab(svc: Services) -> dict:
     def do_make_current(file):
         if not file:
             raise ui_error("请先选择一个版本。")
-        try:
-            svc.set_current(file)
-        except Exception as e:
-            log.exception("set current edition")
-            raise ui_error(friendly(e))
+        _act("set current edition", svc.set_current, file)
         df, dd = refresh(file)
         r = svc.report(file) or {}
         ed, btn = edition_choices(file)
@@ -212,11 +217,8 @@ def build_library_tab(svc: Services) -> dict:
     def do_save(file, ag, yr):
         if not file:
             raise ui_error("请先选择一份年报。")
-        try:
-            svc.update_metadata(file, agency=(ag or "").strip() or None, year=int(yr) if yr else None)
-        except Exception as e:
-            log.exception("update metadata")
-            raise ui_error(friendly(e))
+        _act("update metadata", svc.update_metadata, file, agency=(ag or "").strip() or None,
+             year=int(yr) if yr else None)
         df, dd = refresh(file)
         return df, dd, f"已更新{_named(svc, file)}的机关/年度，分块与数值已同步。", audit_frame(svc, file)
 
@@ -225,11 +227,7 @@ def build_library_tab(svc: Services) -> dict:
     def do_reingest(file):
         if not file:
             raise ui_error("请先选择一份年报。")
-        try:
-            r = svc.reingest(file)
-        except Exception as e:
-            log.exception("reingest")
-            raise ui_error(friendly(e))
+        r = _act("reingest", svc.reingest, file)
         df, dd = refresh(file)
         return df, dd, f"已重新解析{_named(svc, file)}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
 
@@ -239,11 +237,7 @@ def build_library_tab(svc: Services) -> dict:
         if not file:  # nothing chosen, or the confirm() was cancelled
             return gr.update(), gr.update(), "未删除任何年报。", gr.update()
         name = _named(svc, file)
-        try:
-            svc.delete(file)
-        except Exception as e:
-            log.exception("delete")
-            raise ui_error(friendly(e))
+        _act("delete", svc.delete, file)
         df, dd = refresh(None)
         return df, dd, f"已删除{name}（文件 {file}）。", audit_frame(svc, None)
 
