@@ -1,4 +1,5 @@
-"""The library's SQLite database (manifest, facts, audit checks, question log), changed only by migrations.
+"""The library's SQLite database (manifest, facts, audit checks, question log, conversations), changed only by
+migrations.
 
 Each migration runs once and is recorded in `_migrations`, so upgrades keep old data and re-running costs
 nothing. Facts are one row per table cell, joined to `reports` for agency/year: aggregate SQL across
@@ -104,6 +105,30 @@ UPDATE reports SET current = (file = (SELECT r2.file FROM reports r2 WHERE r2.ag
     AND r2.year = reports.year ORDER BY """ + EDITION_ORDER + """ LIMIT 1))
     WHERE agency IS NOT NULL AND year IS NOT NULL;
 CREATE INDEX IF NOT EXISTS reports_current ON reports(current);
+"""),
+    # conversations kept (issue 15 item 5): a chat survives a reload, per user (the login name, or 本机用户 without
+    # login). Turns hold what was shown — the answer text and its citations as records — so a conversation can be
+    # re-shown and exported after its reports changed or went; nothing references `reports`, and deleting a
+    # report never deletes a conversation. `ord` numbers a conversation's turns from 0.
+    ("m007_conversations", """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL,          -- ISO 8601, UTC
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_user ON conversations(user, updated_at);
+CREATE TABLE IF NOT EXISTS conversation_turns (
+    conversation TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations_json TEXT NOT NULL DEFAULT '[]',  -- Citation records (index/records.py), as Citation.to_dict()
+    meta_json TEXT NOT NULL DEFAULT '{}',       -- route, model, checks, unverified numbers, timings, the query
+    asked_at TEXT NOT NULL,
+    PRIMARY KEY (conversation, ord)
+);
 """),
 ]
 
