@@ -273,6 +273,52 @@ class Library:
             self._lines[key] = load(path).lines
         return self._lines[key]
 
+    def page_image(self, file: str, page: Optional[int] = None, line: Optional[int] = None,
+                   line_end: Optional[int] = None, quote: str = "", cell: Optional[tuple[str, str, str]] = None,
+                   scan: Optional[str] = None, page_end: Optional[int] = None, zoom: bool = True):
+        """The cited page of a PDF or page-image report as a PNG with the spot boxed (index/page_image.py):
+        lines `line`..`line_end` (a quote's first/last line trimmed to `quote`), or `cell` = (table, row,
+        column), whose stored fact gives its page, line and — read by OCR — its box; `scan` is a citation's
+        '扫描件识别 第p页 框(…)'. Raises page_image.PageError when the page cannot be shown."""
+        from index import page_image as pi
+
+        rep, path = self.report(file), self.source_path(file)
+        if rep is None or path is None:
+            raise pi.PageError(f"{file}：库中没有这份报告的原件副本，无法显示原页")
+        if path.suffix.lower() != ".pdf" and path.suffix.lower() not in pi.IMAGE_EXTS:
+            raise pi.PageError(f"{path.name}：不是PDF或页面图片，没有可显示的页面（原文见正文视图）")
+        target = None  # (box, box units per inch) read by OCR
+        text_cell = None
+        if cell is not None:
+            facts = self.facts(file=file, table=cell[0])
+            k = next((i for i, x in enumerate(facts) if (x.row, x.column) == tuple(cell[1:])), None)
+            f = facts[k] if k is not None else None
+            if f is None or f.source is None:
+                raise pi.PageError(f"{path.name}：找不到“{cell[0]}”表 {cell[1]}／{cell[2]} 的出处")
+            page, line, scan = f.source.page or page, f.source.line, f.source.cell_ref or scan
+            on_line = [(i, x.printed or "") for i, x in enumerate(facts)
+                       if x.source and (x.source.page, x.source.line) == (f.source.page, f.source.line)]
+            text_cell = (f.source.line, f.printed or "", on_line, k)
+        got = pi.parse_scan_ref(scan)
+        if got:
+            from index.loaders.ocr import OCR_DPI
+
+            page = page or got[0]
+            target = (got[1], OCR_DPI)
+        page = page or 1
+        if target or path.suffix.lower() in pi.IMAGE_EXTS:
+            img = pi.render_page(path, page, [target[0]] if target else [], box_dpi=target[1] if target else 72,
+                                 zoom=zoom)
+            img.scan = bool(target)
+        else:
+            last = line_end or line if page_end in (None, page) else None
+            boxes = pi.text_boxes(path, page, line or 0, last, quote, cell=text_cell)
+            img = pi.render_page(path, page, boxes, zoom=zoom)
+        if not img.boxes:
+            img.note = "未能在该页上定位引用的位置，请对照页面查找"
+        img.file = file
+        return img
+
     def refresh(self) -> None:
         """Forget cached source lines and views (after a writer changed the library)."""
         self._lines.clear()
