@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from assistant import eval as ev  # noqa: E402
-from assistant.answer import Assistant  # noqa: E402
+from assistant.eval import gold as ev  # noqa: E402
+from assistant.answering.answer import Assistant  # noqa: E402
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     rows.append(("text answers (route=text)", by_route.get("text", []), 500))
     rows.append(("all no-LLM answers", all_ms, 500))
     if not a.no_llm:
-        from assistant import llm_local
+        from assistant.llm import local as llm_local
 
         if llm_local.available():
             loc = Assistant(a.store, llm="local", log=False).warm_up()
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
             rows.append(("local LLM: time to first token", ttft, 4000))
             rows.append(("local LLM: total", total, None))
         else:
-            print("local LLM not assembled: run `python -m assistant.llm_local --assemble`", file=sys.stderr)
+            print("local LLM not assembled: run `python -m assistant.llm.local --assemble`", file=sys.stderr)
     t = Table(title=f"answer latency (ms), {len(gold)} questions, warm")
     for c in ("what", "n", "p50", "p95", "max", "target p95", "ok"):
         t.add_column(c, justify="right" if c not in ("what",) else "left")

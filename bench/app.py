@@ -88,12 +88,12 @@ def main(store, no_llm):
     home = Path(tempfile.mkdtemp(prefix="bench-app-"))
     rows = [("none", run(store, "none", home / "none"))]
     if not no_llm:
-        from assistant import llm_local
+        from assistant.llm import local as llm_local
 
         if llm_local.available():
             rows.append(("local", run(store, "local", home / "local")))
         else:
-            Console(stderr=True).print("local LLM not assembled: run `python -m assistant.llm_local --assemble`")
+            Console(stderr=True).print("local LLM not assembled: run `python -m assistant.llm.local --assemble`")
     t = Table(title=f"app benchmark (store {store})")
     for col in ("backend", "cold start → first page (s)", "target", "first answer (s)", "next answer (s)",
                 "answer has 68", "text question (s)", "answered by", "RSS page (MB)", "RSS after answers (MB)",

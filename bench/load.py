@@ -74,7 +74,7 @@ WRONG: list[str] = []  # answers that lack a gold value (appended by ask)
 
 def ask(client, question: str, llm: str, timeout: float) -> tuple[float, str | None]:
     """-> (seconds, error or None). Uses submit() so a hung request is abandoned after `timeout`."""
-    from assistant.eval import states
+    from assistant.eval.gold import states
 
     t = time.perf_counter()
     try:

@@ -241,13 +241,13 @@ def main(n, corpus, parse_sample, embed_sample, queries, max_seconds, vector_sec
 
 
 def run_queries(store, truth, parsed, text_chunks, k, rows, rng, deadline=float("inf")):
-    from assistant import retrieve
+    from assistant.answering import retrieve
     from index import bm25
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     t = time.perf_counter()
     a = Assistant(store, llm="none", log=False)
-    r = retrieve.HybridRetriever(a.library, store)
+    r = retrieve.HybridRetriever(a.library)
     r._chunks = retrieve.load_chunks(a.library, ("text",))
     r._by_id = {c.id: c for c in r._chunks}
     load_s = time.perf_counter() - t

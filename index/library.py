@@ -39,15 +39,15 @@ class ReportInfo:
     region: Optional[str]
     level: Optional[str]
     year: Optional[int]
-    template: Optional[str]
-    format: str
-    sha256: str
-    n_chunks: int
-    n_facts: int
-    audit_status: Optional[str]
-    path: str  # where it was ingested from
-    stored_path: Optional[str]  # its copy, relative to the store
-    ingested_at: str
+    template: Optional[str] = None
+    format: str = ""
+    sha256: str = ""
+    n_chunks: int = 0
+    n_facts: int = 0
+    audit_status: Optional[str] = None
+    path: str = ""  # where it was ingested from
+    stored_path: Optional[str] = None  # its copy, relative to the store
+    ingested_at: str = ""
     name: Optional[str] = None  # the file's own base name (`file`, the key, differs after a name clash)
     current: bool = True  # the edition counts use (one per agency and year)
     pinned: bool = False  # chosen by staff
@@ -67,6 +67,32 @@ class LibraryFact(Fact):
 
     def to_dict(self) -> dict:
         return dict(super().to_dict(), file=self.file, agency=self.agency, year=self.year)
+
+    # where the cell was read, flat, for citations (None when the parser kept no source)
+    @property
+    def line(self) -> Optional[int]:
+        return self.source.line if self.source else None
+
+    @property
+    def line_end(self) -> Optional[int]:
+        return self.source.line_end if self.source else None
+
+    @property
+    def page(self) -> Optional[int]:
+        return self.source.page if self.source else None
+
+    @property
+    def cell_ref(self) -> Optional[str]:
+        return self.source.cell_ref if self.source else None
+
+    @property
+    def source_text(self) -> Optional[str]:
+        return self.source.text if self.source else None
+
+    @property
+    def cell_key(self) -> tuple[str, str, str, str]:
+        """The cell across the library (Fact.key is the cell within its report)."""
+        return (self.file, self.table, self.row, self.column)
 
 
 def _report(r: sqlite3.Row) -> ReportInfo:
@@ -215,6 +241,9 @@ class Library:
             _in(col, val, where, params)
         # a file asked by name is read whatever its edition (a citation, the table panel); otherwise only
         # current editions count
+        if table is not None and file is None:
+            # unary + keeps SQLite from driving the join by facts(tbl): it starts from reports(agency, year)
+            where[0] = where[0].replace("f.tbl", "+f.tbl", 1)
         q = ("SELECT f.*, r.agency, r.year, r.region, r.level FROM facts f JOIN "
              + ("main.reports" if file is not None else "reports") + " r ON r.file = f.file"
              + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.agency, r.year, f.file, f.id")
@@ -225,13 +254,34 @@ class Library:
                                    agency=r["agency"], year=r["year"], region=r["region"], level=r["level"]))
         return out
 
-    def checks(self, file: Optional[str] = None) -> list[Check]:
-        """Audit results; for a file also the chain checks that name it as the other report."""
-        if file is None:
+    def checks(self, file: Optional[str] = None, files: Optional[Sequence[str]] = None) -> list[Check]:
+        """Audit results; for a file also the chain checks that name it as the other report; `files`: the
+        checks of any of these files or naming one as the other report, by file."""
+        if files is not None:
+            if not files:
+                return []
+            marks = ",".join("?" * len(files))
+            rows = self.sql(f"SELECT * FROM checks WHERE file IN ({marks}) OR other_file IN ({marks}) "
+                            "ORDER BY file, id", tuple(files) * 2)
+        elif file is None:
             rows = self.sql("SELECT * FROM checks ORDER BY file, id")
         else:
             rows = self.sql("SELECT * FROM checks WHERE file = ? OR other_file = ? ORDER BY id", (file, file))
         return [check_from_row(r) for r in rows]
+
+    def check_counts(self) -> dict[str, dict[str, int]]:
+        """file -> {status: number of checks}: the library list's 失败/存疑 columns without loading every check."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.sql("SELECT file, status, COUNT(*) AS n FROM checks GROUP BY file, status"):
+            out.setdefault(r["file"], {})[r["status"]] = r["n"]
+        return out
+
+    def tables_read(self) -> dict[str, set[str]]:
+        """file -> the standard tables of which at least one cell has a value."""
+        out: dict[str, set[str]] = {}
+        for r in self.sql("SELECT file, tbl FROM facts WHERE value IS NOT NULL GROUP BY file, tbl"):
+            out.setdefault(r["file"], set()).add(r["tbl"])
+        return out
 
     # ------------------------------------------------------------ chunks and sources
     _CHUNK_SQL = ("SELECT c.*, r.agency, r.year, r.level FROM chunks c JOIN main.reports r ON r.file = c.file")
@@ -246,10 +296,19 @@ class Library:
         rows = self.sql(self._CHUNK_SQL + " WHERE c.id = ?", (id,))
         return self._chunk(rows[0]) if rows else None
 
-    def chunks(self, file: Optional[str] = None) -> list[Chunk]:
-        if file is None:  # current editions only
-            return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE r.current = 1 ORDER BY c.file, c.ord")]
-        return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE c.file = ? ORDER BY c.ord", (file,))]
+    def chunks(self, file: Optional[str] = None, kinds: Optional[Sequence[str]] = None) -> list[Chunk]:
+        """A file's chunks (any edition), or every current edition's; `kinds` keeps those kinds only."""
+        where, params = (["c.file = ?"], [file]) if file is not None else (["r.current = 1"], [])
+        _in("c.kind", list(kinds) if kinds else None, where, params)
+        order = " ORDER BY c.ord" if file is not None else " ORDER BY c.file, c.ord"
+        return [self._chunk(r) for r in self.sql(self._CHUNK_SQL + " WHERE " + " AND ".join(where) + order, params)]
+
+    def containing(self, phrase: str) -> list[str]:
+        """Ids of the chunks whose text holds `phrase` once line breaks and spaces (ASCII and 全角) are
+        ignored: an exact phrase the tokenisers would split."""
+        return [r["id"] for r in self.sql(
+            "SELECT id FROM chunks WHERE instr(replace(replace(replace(replace(text, char(10), ''), char(13), ''), "
+            "' ', ''), char(12288), ''), ?) > 0", (phrase,))]
 
     def source_path(self, file: str) -> Optional[Path]:
         """The store's copy of a report (falls back to where it was ingested from)."""

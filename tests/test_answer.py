@@ -9,10 +9,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from assistant import eval as ev
-from assistant.answer import Assistant
-from assistant.compose import SourceFiles
-from assistant.llm import ScriptedBackend
+from assistant.eval import gold as ev
+from assistant.answering.answer import Assistant
+from assistant.answering.compose import SourceFiles
+from assistant.llm.backends import ScriptedBackend
 from index.records import Answer
 
 GOLD = ev.load_questions()
@@ -118,39 +118,35 @@ def test_stream_yields_text_then_the_answer(assistant):
 
 def ask_scripted(assistant, replies: list[str], question: str):
     """Ask with a scripted model in place of the backend (the composer's checks are what is tested)."""
-    assistant.backend = ScriptedBackend(replies)
-    try:
-        return assistant.ask(question)
-    finally:
-        assistant.backend = None
+    return assistant.with_llm(ScriptedBackend(replies)).ask(question)
 
 
 def test_llm_phrasing_is_kept_when_numbers_verify(assistant):
     ans = ask_scripted(assistant, ["福建省人社厅2020年新收申请68件[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
     assert ans.text.startswith("福建省人社厅2020年新收申请68件[1]") and ans.llm == "scripted"
-    assert any(c["rule"] == "llm_phrased" for c in ans.checks)
+    assert any(c.rule == "llm_phrased" for c in ans.checks)
 
 
 def test_planted_wrong_number_falls_back_to_the_template(assistant):
     ans = ask_scripted(assistant, ["福建省人社厅2020年新收申请86件[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
     assert "86" not in ans.text and "68件[1]" in ans.text and ans.unverified_numbers == []
-    fb = next(c for c in ans.checks if c["rule"] == "llm_fallback")
-    assert "86" in fb["message"] and fb["status"] == "fail"
+    fb = next(c for c in ans.checks if c.rule == "llm_fallback")
+    assert "86" in fb.message and fb.status == "fail"
 
 
 def test_llm_that_drops_the_key_number_falls_back(assistant):
     ans = ask_scripted(assistant, ["福建省人社厅的申请情况良好[1]。"], "2020年福建省人社厅新收政府信息公开申请多少件？")
-    assert "68" in ans.text and any(c["rule"] == "llm_fallback" for c in ans.checks)
+    assert "68" in ans.text and any(c.rule == "llm_fallback" for c in ans.checks)
 
 
 def test_llm_that_only_repeats_the_question_falls_back_to_the_quotes(assistant):
     """Measured with the bundled 0.5B model: '洪泽区2024年政务公开培训情况[1]。' — no answer at all."""
     q = "江苏省人社厅的常年法律顾问单位是哪家律师事务所？"
     ans = ask_scripted(assistant, ["江苏省人社厅的常年法律顾问单位[1]。"], q)
-    fb = next(c for c in ans.checks if c["rule"] == "llm_fallback")
-    assert "复述了问题" in fb["message"] and "博士达" in ans.text
+    fb = next(c for c in ans.checks if c.rule == "llm_fallback")
+    assert "复述了问题" in fb.message and "博士达" in ans.text
     ans = ask_scripted(assistant, ["江苏省人社厅的常年法律顾问是江苏博士达律师事务所[1]。"], q)
-    assert any(c["rule"] == "llm_phrased" for c in ans.checks), ans.checks
+    assert any(c.rule == "llm_phrased" for c in ans.checks), ans.checks
 
 
 def test_qa_log_and_cli(store_copy):
@@ -181,7 +177,7 @@ def test_cli_batch_keeps_ids_and_order(store_copy, tmp_path):
 
 @pytest.mark.slow
 def test_local_llm_answers_are_verified(built_store):
-    from assistant import llm_local
+    from assistant.llm import local as llm_local
 
     if not llm_local.available():
         pytest.skip("local GGUF not assembled")
@@ -231,7 +227,7 @@ def test_openai_backend_end_to_end_against_llama_cpp_server(built_store, monkeyp
     import time
     import urllib.request
 
-    from assistant import llm_local
+    from assistant.llm import local as llm_local
 
     if not llm_local.available():
         pytest.skip("local GGUF not assembled")
@@ -352,13 +348,13 @@ def test_each_agency_gets_its_own_best_sentence(assistant):
 def test_mention_lists_are_not_given_to_the_model(assistant):
     ans = ask_scripted(assistant, ["福建省人社厅提到了人社福精灵[1]。"], "哪些报告提到了人社福精灵？")
     assert ans.text.startswith("库中有2份报告提到“人社福精灵”")
-    assert any(c["rule"] == "llm_skipped" for c in ans.checks)
+    assert any(c.rule == "llm_skipped" for c in ans.checks)
 
 
 def test_staff_read_no_file_names_or_english_in_answers_and_notes(assistant):
     """Issue 11: hash file names (001_0c9ceee508d7cea1.txt) and English codes reached staff in answers."""
     ans = assistant.ask("2020年厦门市人社局行政许可处理决定数量是多少？")
-    notes = [c["message"] for c in ans.checks if c.get("status") in ("fail", "uncertain")]
+    notes = [c.message for c in ans.checks if c.status in ("fail", "uncertain")]
     assert any("厦门市人力资源和社会保障局" in m for m in notes), notes  # the audit's conflict, named by agency
     for text in [ans.text] + notes:
         assert not re.search(r"\d{3}_[0-9a-f]{16}|None", text), text
@@ -369,10 +365,6 @@ def test_staff_read_no_file_names_or_english_in_answers_and_notes(assistant):
         def stream_chat(self, *a, **k):
             raise RuntimeError("connection refused by llama server")
 
-    assistant.backend = Broken()
-    try:
-        ans = assistant.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
-    finally:
-        assistant.backend = None
-    err = next(c for c in ans.checks if c["rule"] == "llm_error")
-    assert "68" in ans.text and not re.search(r"[A-Za-z]", err["message"]), err
+    ans = assistant.with_llm(Broken()).ask("2020年福建省人社厅新收政府信息公开申请多少件？")
+    err = next(c for c in ans.checks if c.rule == "llm_error")
+    assert "68" in ans.text and not re.search(r"[A-Za-z]", err.message), err

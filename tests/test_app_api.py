@@ -57,10 +57,10 @@ def test_chat_answers_with_a_cited_cell(client):
 
 
 def test_chat_with_the_local_llm_keeps_the_verified_number(client):
-    from assistant import llm_local
+    from assistant.llm import local as llm_local
 
     if not llm_local.available():
-        pytest.skip("local LLM not assembled (python -m assistant.llm_local --assemble)")
+        pytest.skip("local LLM not assembled (python -m assistant.llm.local --assemble)")
     _chat, _msg, _cites, panel, status, plain = client.predict(
         "2020年福建省人社厅新收政府信息公开申请多少件？", "local", api_name="/chat")
     assert "68" in plain and "[1]" in plain

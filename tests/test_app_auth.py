@@ -1,9 +1,9 @@
-"""assistant/auth.py: opt-in login users from env or a file."""
+"""assistant/ui/auth.py: opt-in login users from env or a file."""
 import hashlib
 
 import pytest
 
-from assistant import auth
+from assistant.ui import auth
 from index.errors import ConfigError
 
 

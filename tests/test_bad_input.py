@@ -611,7 +611,7 @@ def test_cli_ingest_of_a_bad_file_exits_1_with_one_line(store, tmp_path):
 @pytest.fixture(scope="module")
 def qa(built_store, tmp_path_factory):
     """One Assistant (no LLM) over a private copy of the built store, and that store's path."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     store = tmp_path_factory.mktemp("bad_questions") / "store"
     shutil.copytree(built_store, store)

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from assistant.brief import make_brief
-from assistant.brief_polish import check_rewrite
-from assistant.llm import ScriptedBackend
-from assistant.verify import extract_numbers
+from assistant.brief.draft import make_brief
+from assistant.brief.polish import check_rewrite
+from assistant.llm.backends import ScriptedBackend
+from assistant.answering.verify import extract_numbers
 from index import db
 from index.config import CHUNKER_VERSION, PARSER_VERSION
 from index.errors import ConfigError
@@ -270,10 +270,10 @@ def test_2021_template_pdfs_brief_with_page_lines_and_template_columns(tmp_path)
 
 @pytest.mark.slow
 def test_local_llm_polish_keeps_every_number(library, tmp_path):
-    from assistant import llm_local
+    from assistant.llm import local as llm_local
 
     if not llm_local.available():
-        pytest.skip("local GGUF not assembled: run python -m assistant.llm_local --assemble")
+        pytest.skip("local GGUF not assembled: run python -m assistant.llm.local --assemble")
     b = make_brief(library, "福建人社厅", "2020", llm="local", chart_dir=str(tmp_path))
     statuses = [p["status"] for p in b.polish]
     # number-dense paragraphs are never sent to the model ("skipped"); the rest were tried
@@ -288,7 +288,7 @@ def test_docx_is_a4_in_gongwen_style(fujian, tmp_path):
     方正小标宋 (黑体 where the machine lacks it), page numbers in the footer."""
     from docx.shared import Cm, Pt
 
-    from assistant.brief_docx import title_font
+    from assistant.brief.to_docx import title_font
 
     doc = Document(str(fujian.to_docx(tmp_path / "a4.docx")))
     sec = doc.sections[0]
@@ -307,7 +307,7 @@ def test_docx_is_a4_in_gongwen_style(fujian, tmp_path):
 
 
 def test_money_in_wanyuan_throughout_and_one_minus_sign(library, tmp_path):
-    from assistant.brief import make_brief
+    from assistant.brief.draft import make_brief
 
     b = make_brief(library, "厦门人社局", None, chart_dir=str(tmp_path))
     text = "\n".join(p for s in b.sections for p in s.paragraphs)

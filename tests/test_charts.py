@@ -6,7 +6,7 @@ import warnings
 import pytest
 from matplotlib import font_manager
 
-from assistant import charts
+from assistant.brief import charts
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant import compose, phrasing, table_tool
-from assistant.compose import Citations, SourceFiles, load_prompt, squash
-from assistant.question import library_reports, understand
+from assistant.answering import compose, phrasing, table_tool
+from assistant.answering.compose import Citations, SourceFiles, load_prompt, squash
+from assistant.answering.question import library_reports, understand
 from index.errors import ConfigError
 
 
@@ -72,14 +72,14 @@ def test_llm_messages_carry_numbered_material():
 
 
 def test_loop_guard_stops_a_repeating_model():
-    from assistant.llm import ScriptedBackend
+    from assistant.llm.backends import ScriptedBackend
 
     out = "".join(phrasing.stream_llm(ScriptedBackend(["答案[1]" + "[1]" * 200]), []))
     assert len(out) < 120
 
 
 def test_holdings_say_when_a_year_is_unknown():
-    from assistant.question import ReportInfo
+    from assistant.answering.question import ReportInfo
 
     text = compose.holdings([ReportInfo("a.txt", "甲局", None, None, 2020), ReportInfo("b.txt", "甲局", None, None, None),
                              ReportInfo("c.pdf", None, None, None, None)])

@@ -214,7 +214,7 @@ def test_shown_time():
 def test_a_reopened_conversation_continues_its_follow_ups(store_copy):
     """Real store, real assistant: the answer's own citations are saved; after a 'reload' (new store object) the
     saved questions are the history, and '2019年呢？' is understood against the reopened first question."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     bot = Assistant(store_dir=store_copy, llm="none")
     a1 = bot.ask(Q1)

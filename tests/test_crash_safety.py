@@ -132,7 +132,7 @@ def test_kill_between_vector_upsert_and_manifest_commit(store_copy, tmp_path):
 def test_questions_during_two_concurrent_ingests(store_copy, tmp_path):
     """Two writers (they queue on the lock) and a reader asking questions the whole time: every answer is
     right, nothing raises, both writers finish and the store is consistent with every report in it."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     a_src = synthetic(tmp_path / "a", 2, seed=101)
     b_src = synthetic(tmp_path / "b", 2, seed=202)

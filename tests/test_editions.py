@@ -158,7 +158,7 @@ def test_deleting_the_current_edition_hands_over_to_the_next(editions_store):
 
 def test_ranking_question_counts_one_edition(editions_store):
     """'2020年哪个单位新收申请最多' answered 205 (68 + 68 + 69) with copies stored; now 68, 福建 once."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     store, _ = editions_store
     a = Assistant(store_dir=store, llm="none", log=False).warm_up()

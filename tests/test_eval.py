@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from assistant import eval as ev
+from assistant.eval import gold as ev
 
 
 @pytest.mark.parametrize("text,expect,ok", [

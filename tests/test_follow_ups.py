@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
+from assistant.answering.answer import Assistant
 
 
 @pytest.fixture(scope="module")

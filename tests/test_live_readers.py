@@ -54,8 +54,8 @@ def _cli_ingest(store: Path, *paths: Path) -> subprocess.Popen:
 
 def test_questions_during_another_process_ingest_never_fail(store_copy, tmp_path):
     """12 reports ingested by the CLI in one process while this one asks 50 questions: 0 errors, all right."""
-    from assistant.answer import Assistant
-    from assistant.eval import states
+    from assistant.answering.answer import Assistant
+    from assistant.eval.gold import states
     from index.library import Library
 
     files = _editions(tmp_path / "incoming")
@@ -100,7 +100,7 @@ def test_questions_during_another_process_ingest_never_fail(store_copy, tmp_path
 
 def test_a_running_reader_answers_about_a_report_another_process_added(store_copy):
     """The app's Assistant, started before a CLI ingest, answers about the new report without a restart."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
     from index.library import Library
 
     a = Assistant(store_dir=store_copy, llm="none", log=False).warm_up()

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import llm as llm_mod
-from assistant import llm_local
-from assistant.llm import OpenAIBackend, ScriptedBackend, as_llama_index_llm, get_backend
+from assistant.llm import backends as llm_mod, local as llm_local
+from assistant.llm.backends import OpenAIBackend, ScriptedBackend, as_llama_index_llm, get_backend
 from index.errors import ConfigError, ModelError
 
 
@@ -76,7 +75,7 @@ def test_scripted_backend_through_llama_index():
 
 # ---------------------------------------------------------------- slow: the real models
 needs_model = pytest.mark.skipif(not llm_local.available(),
-                                 reason="local GGUF not assembled: run `python -m assistant.llm_local --assemble`")
+                                 reason="local GGUF not assembled: run `python -m assistant.llm.local --assemble`")
 
 
 @pytest.mark.slow

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.question import ReportInfo, load_lexicon, norm, parse_years, understand
+from assistant.answering.question import ReportInfo, parse_years, understand
+from assistant.answering.lexicon import load_lexicon, norm
 
 GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 FJ, XM, SD, JS = ("福建省人力资源和社会保障厅", "厦门市人力资源和社会保障局", "山东省人力资源和社会保障厅",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from llama_index.core.schema import NodeWithScore
 
-from assistant.retrieve import HybridRetriever, best_sentences, sentences
+from assistant.answering.retrieve import HybridRetriever, best_sentences, sentences
 
 FJ, XM = "福建省人力资源和社会保障厅", "厦门市人力资源和社会保障局"
 
@@ -21,7 +21,7 @@ def library(built_store):
 
 @pytest.fixture(scope="module")
 def retriever(library, built_store):
-    return HybridRetriever(library, built_store).warm_up()
+    return HybridRetriever(library).warm_up()
 
 
 def test_init_validates():
@@ -69,7 +69,7 @@ def test_bm25_side_uses_the_index_the_writer_persisted(library, built_store):
     """No jieba pass over the library at warm-up: the retriever scores with <store>/bm25.pkl's tokens."""
     from index.bm25 import BM25Index
 
-    r = HybridRetriever(library, built_store, dense=False).warm_up()
+    r = HybridRetriever(library, dense=False).warm_up()
     saved = BM25Index.load(library.paths.bm25)
     assert saved is not None and r._bm25.ids == saved.ids and r._bm25.tokens == saved.tokens
     ids = {c for c, _s in r.bm25_ranking("人社福精灵", None, 5)}
@@ -86,7 +86,7 @@ def test_repeated_questions_reuse_their_embedding(library, built_store):
             self.calls.append(text)
             return self.real.get_query_embedding(text)
 
-    r = HybridRetriever(library, built_store).warm_up()
+    r = HybridRetriever(library).warm_up()
     r.embedder = counting = Counting(r.embedder)
     first = r.search("政策解读做了哪些工作")
     second = r.search("政策解读做了哪些工作")

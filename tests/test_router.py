@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.question import ReportInfo, understand
-from assistant.router import route
+from assistant.answering.question import ReportInfo, understand
+from assistant.answering.router import route
 
 GOLD = Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json")
 
@@ -50,11 +50,11 @@ def test_partly_missing_years_are_not_refused(reports):
 def test_llama_index_tools_answer_from_the_store(built_store):
     from index.library import Library
 
-    from assistant.retrieve import HybridRetriever
-    from assistant.router import llama_index_tools
+    from assistant.answering.retrieve import HybridRetriever
+    from assistant.answering.router import llama_index_tools
 
     lib = Library(built_store)
-    table, text = llama_index_tools(lib, HybridRetriever(lib, built_store))
+    table, text = llama_index_tools(lib, HybridRetriever(lib))
     assert table.metadata.name == "table_facts" and text.metadata.name == "report_text"
     out = table.call(question="2020年福建省人社厅新收政府信息公开申请多少件？")
     assert "68件[1]" in out.content and "002_6b472aee8860b578.txt" in out.content

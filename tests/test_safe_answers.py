@@ -64,7 +64,7 @@ def mixed_store(built_store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def mixed(mixed_store):
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     return Assistant(mixed_store, llm="none", log=False).warm_up()
 
@@ -121,7 +121,7 @@ def test_a_follow_up_naming_another_agency_is_not_answered_for_the_first(mixed):
 def test_unnamed_report_found_by_its_title_is_named_not_used(mixed_store, tmp_path):
     """A readable report whose publisher the library does not know (agency cleared, as metadata leaves it):
     a question naming that publisher is told which report was found and why it is not used."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
     from index import db
 
     store = tmp_path / "store"
@@ -138,7 +138,7 @@ def test_unnamed_report_found_by_its_title_is_named_not_used(mixed_store, tmp_pa
 
 
 def test_a_number_inside_a_run_of_cells_is_not_grounded():
-    from assistant.verify import verify
+    from assistant.answering.verify import verify
 
     src = {1: ["（一）行政规范性文件6233440规章000"]}
     assert verify("规范性文件6233440件[1]", [], cited_passages=src).unverified == ["6233440"]
@@ -150,8 +150,8 @@ def test_a_number_inside_a_run_of_cells_is_not_grounded():
 
 def test_a_cited_cell_grounds_its_value_not_its_whole_line():
     """A crawler's page is one line: citing one cell must not make every number on that line grounded."""
-    from assistant.compose import Citations
-    from assistant.verify import verify
+    from assistant.answering.compose import Citations
+    from assistant.answering.verify import verify
     from index.records import Citation
 
     line = "一、本年新收政府信息公开申请数量21710000218二、上年结转政府信息公开申请数量000000"
@@ -164,7 +164,7 @@ def test_a_cited_cell_grounds_its_value_not_its_whole_line():
 
 def test_verifier_does_not_flag_the_template_category_words():
     """Issue 16: "六" was flagged in "六类申请人之和" (the audit's own label of a balance rule)."""
-    from assistant.verify import verify
+    from assistant.answering.verify import verify
 
     res = verify("注意：该报告表格自身的勾稽关系不平（依申请公开/本年新收）：总计列 = 5，六类申请人之和 = 4，相差1。", [],
                  computed=[5, 4, 1])

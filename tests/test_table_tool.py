@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import table_tool
-from assistant.question import library_reports, understand
+from assistant.answering import table_tool
+from assistant.answering.question import library_reports, understand
 
 GOLD = json.loads(Path(__file__).resolve().parents[1].joinpath("data/gold/seed_facts.json").read_text(encoding="utf-8"))
 FJ, SD, JS, XM = ("福建省人力资源和社会保障厅", "山东省人力资源和社会保障厅", "江苏省人力资源和社会保障厅",

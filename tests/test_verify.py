@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verify import cn_to_number, extract_numbers, verify
+from assistant.answering.verify import cn_to_number, extract_numbers, verify
 
 
 @pytest.mark.parametrize("s,v", [("三", 3), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两千", 2000), ("三万五千", 35000)])
@@ -32,7 +32,7 @@ def test_planted_wrong_number_is_caught():
     bad = verify("2020年新收申请86件[1]。", [], cited_sources=src, allowed_years=[2020])
     assert good.ok and good.unverified == []
     assert not bad.ok and bad.unverified == ["86"]
-    assert bad.to_check()["status"] == "fail" and "86" in bad.to_check()["message"]
+    assert bad.to_check().status == "fail" and "86" in bad.to_check().message
 
 
 def test_number_must_be_in_the_cited_source_not_just_any_source():
@@ -59,7 +59,7 @@ def test_years_are_allowed_only_when_known():
 
 def test_row_labels_of_a_cited_cell_are_not_figures_to_find():
     """One-cell-per-line layouts quote only the cell ("0"); the row label's 四 is the template's word."""
-    from assistant.compose import Citations
+    from assistant.answering.compose import Citations
     from index.records import Citation
 
     cites = Citations(sources=None, reports=[])

@@ -1,5 +1,5 @@
 """The 简报 tab: pick an agency (or all) and a year range, press 生成, read the cited draft with its charts,
-download .docx / .md. Calls the same library function as the CLI (assistant.brief.make_brief).
+download .docx / .md. Calls the same library function as the CLI (assistant.brief.draft.make_brief).
 
 `build_brief_tab(get_library, get_store_dir)` builds the components inside the caller's current Blocks/Tab
 context and returns them by name; it also accepts the app's Services object in place of `get_library`.
@@ -15,6 +15,8 @@ from typing import Callable, Optional
 
 import gradio as gr
 
+from assistant.brief.sources import brief_choices
+
 log = logging.getLogger(__name__)
 ALL_AGENCIES = "全部机构（排名）"
 LLM_CHOICES = [("不使用（模板文字）", "none"), ("本地模型", "local"), ("OpenAI 兼容服务", "openai")]
@@ -23,14 +25,10 @@ LLM_CHOICES = [("不使用（模板文字）", "none"), ("本地模型", "local"
 def _holdings(get_library) -> tuple[list[str], list[int]]:
     """Agencies (the one with most years first, so the default draft shows 同比变化) and years held."""
     try:
-        lib = get_library()
-        rows = lib.sql("SELECT agency, COUNT(DISTINCT year) FROM reports WHERE agency IS NOT NULL AND year IS NOT NULL "
-                       "GROUP BY agency ORDER BY 2 DESC, agency", ())
-        years = lib.sql("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year", ())
+        return brief_choices(get_library())
     except Exception as e:  # an empty or missing store: the pickers stay empty, the button explains
         log.info("brief tab: no library yet (%s)", e)
         return [], []
-    return [r[0] for r in rows], [int(r[0]) for r in years]
 
 
 def _message(e: BaseException) -> str:
@@ -45,7 +43,7 @@ def _message(e: BaseException) -> str:
 def generate(get_library, agency: Optional[str], y_from, y_to, llm: str = "none", out_root: Optional[str] = None):
     """(markdown shown, chart paths, [docx, md] paths, status markdown). Raises nothing: errors become status."""
     try:
-        from assistant.brief import make_brief
+        from assistant.brief.draft import make_brief
 
         years = None
         if y_from or y_to:

@@ -1,7 +1,6 @@
 """Data tab: the facts browser, a pivot across reports, charts, CSV/Excel export and the audit findings."""
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -88,14 +87,7 @@ def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
     for c in svc.checks():
         if only_problems and c["status"] == "pass":
             continue
-        cells = []
-        try:
-            d = json.loads(c.get("json") or "{}")
-            for side in ("left", "right"):
-                for cell in (d.get(side) or {}).get("cells") or []:
-                    cells.append("／".join(cell))
-        except (ValueError, TypeError):
-            pass
+        cells = ["／".join(cell) for cell in c["cells"]]
         rows.append([names.get(c["file"], c["file"]), AUDIT_LABELS.get(c["status"], c["status"]),
                      rule_name(c["rule"]), humanize(c["message"], names), "；".join(cells[:4]), c["file"]])
     # failures first, grouped by report; the file name is a detail, last

@@ -1,9 +1,9 @@
 """What the tabs need from the library, the ingestor and the assistant, in one place.
 
 The tabs only lay out components and call these methods; the read/write modules (index.library,
-index.pipeline, assistant.answer) are imported lazily so the page can open (and show a clear message)
-even while a heavy part is still loading or missing. Reads go through `Library.sql` over the schema fixed in
-index/db.py, so the UI does not depend on the shape of the Library's convenience records.
+index.pipeline, assistant.answering.answer) are imported lazily so the page can open (and show a clear message)
+even while a heavy part is still loading or missing. Reads go through the Library's typed methods (index/library.py, the
+read port); the rows handed to the tabs are built from its records here.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 AUDIT_LABELS = {"pass": "通过", "fail": "不一致", "uncertain": "存疑", "not_assessable": "无法核验", None: "—"}
 
-# Backends the chat offers; `auto` is resolved by assistant.llm.
+# Backends the chat offers; `auto` is resolved by assistant.llm.backends.
 BACKEND_LABELS = {"none": "无模型", "local": "本地模型", "openai": "服务器模型"}
 
 
@@ -29,17 +29,28 @@ class UserError(AssistantError):
     """A problem to show to the user as a friendly message (never a stack trace)."""
 
 
-def _dicts(rows) -> list[dict]:
-    out = []
-    for r in rows or []:
-        if isinstance(r, dict):
-            out.append(r)
-        else:
-            try:
-                out.append(dict(r))  # sqlite3.Row
-            except (TypeError, ValueError):
-                out.append({str(i): v for i, v in enumerate(r)})
-    return out
+# The tabs read rows as dicts keyed like the store's columns (tbl, row_name, warnings_json …): built here from
+# the Library's records, so the tabs never see SQL and the Library's records stay the one read port.
+def _report_row(r, counts: dict) -> dict:
+    return {"file": r.file, "agency": r.agency, "region": r.region, "level": r.level, "year": r.year,
+            "template": r.template, "format": r.format, "n_chunks": r.n_chunks, "n_facts": r.n_facts,
+            "audit_status": r.audit_status, "warnings_json": json.dumps(r.warnings, ensure_ascii=False),
+            "ingested_at": r.ingested_at, "path": r.path, "name": r.name, "current": r.current,
+            "n_fail": counts.get("fail", 0), "n_uncertain": counts.get("uncertain", 0)}
+
+
+def _check_row(c, report) -> dict:
+    cells = [tuple(x) for side in (c.left, c.right) if side for x in side.cells]
+    return {"file": c.file, "agency": report.agency if report else None, "year": report.year if report else None,
+            "rule": c.rule, "scope": c.scope, "status": c.status, "message": c.message, "difference": c.difference,
+            "other_file": c.other_file, "cells": cells}
+
+
+def _fact_row(f) -> dict:
+    return {"agency": f.agency, "year": f.year, "tbl": f.table, "row_name": f.row, "col_name": f.column,
+            "value": f.value, "kind": f.kind, "unit": f.unit, "printed": f.printed, "uncertain": int(f.uncertain),
+            "line": f.line, "line_end": f.line_end, "page": f.page, "cell_ref": f.cell_ref,
+            "source_text": f.source_text, "file": f.file, "template": f.template}
 
 
 def upload_cache() -> Path:
@@ -102,7 +113,7 @@ class Services:
         kind = kind or self.default_llm
         with self._lock:
             if kind not in self._assistants:
-                from assistant.answer import Assistant
+                from assistant.answering.answer import Assistant
 
                 self._assistants[kind] = Assistant(store_dir=self.store_dir, llm=kind)
             return self._assistants[kind]
@@ -117,13 +128,10 @@ class Services:
         with self._lock:
             self._assistants.clear()
             lib = self._library
-            if lib is not None and hasattr(lib, "refresh"):
+            if lib is not None:
                 lib.refresh()
 
     # ------------------------------------------------------------ reads
-    def rows(self, sql: str, params: tuple = ()) -> list[dict]:
-        return _dicts(self.library().sql(sql, tuple(params)))
-
     def store_problem(self) -> Optional[str]:
         """Why the store cannot be read (e.g. built by another embedder/parser), with what to run; else None."""
         if not self.has_store():
@@ -141,7 +149,7 @@ class Services:
         if not self.has_store():
             return 0
         try:
-            return int(self.rows("SELECT COUNT(*) AS n FROM reports")[0]["n"])
+            return len(self.library().reports())
         except Exception:  # a store being created by another process
             log.exception("count reports")
             return 0
@@ -149,69 +157,50 @@ class Services:
     def reports(self) -> list[dict]:
         if not self.has_store() or self.store_problem():
             return []
-        return self.rows(
-            "SELECT r.file, r.agency, r.region, r.level, r.year, r.template, r.format, r.n_chunks, r.n_facts, "
-            "r.audit_status, r.warnings_json, r.ingested_at, "
-            "(SELECT COUNT(*) FROM checks c WHERE c.file = r.file AND c.status = 'fail') AS n_fail, "
-            "(SELECT COUNT(*) FROM checks c WHERE c.file = r.file AND c.status = 'uncertain') AS n_uncertain "
-            "FROM reports r ORDER BY r.agency, r.year, r.file")
+        lib = self.library()
+        counts = lib.check_counts()
+        return [_report_row(r, counts.get(r.file, {})) for r in lib.reports()]
 
     def report(self, file: str) -> Optional[dict]:
-        rows = self.rows("SELECT * FROM reports WHERE file = ?", (file,))
-        return rows[0] if rows else None
+        r = self.library().report(file)
+        return _report_row(r, {}) if r else None
 
     def agencies(self) -> list[str]:
         if not self.has_store() or self.store_problem():
             return []
-        return [r["agency"] for r in self.rows(
-            "SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL ORDER BY agency")]
+        return sorted({r.agency for r in self.library().reports() if r.agency})
 
     def years(self) -> list[int]:
         if not self.has_store() or self.store_problem():
             return []
-        return [int(r["year"]) for r in self.rows(
-            "SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY year")]
+        return sorted({int(r.year) for r in self.library().reports() if r.year})
 
     def checks(self, file: Optional[str] = None) -> list[dict]:
-        sql = ("SELECT c.file, r.agency, r.year, c.rule, c.scope, c.status, c.message, c.difference, c.other_file, "
-               "c.json FROM checks c LEFT JOIN reports r ON r.file = c.file")
+        lib = self.library()
+        named = {r.file: r for r in lib.reports()}
         if file:
-            return self.rows(sql + " WHERE c.file = ? ORDER BY c.id", (file,))
-        return self.rows(sql + " ORDER BY r.agency, r.year, c.id")
+            return [_check_row(c, named.get(c.file)) for c in lib.checks(file) if c.file == file]
+        rows = [_check_row(c, named.get(c.file)) for c in lib.checks()]
+        return sorted(rows, key=lambda d: (d["agency"] is not None, d["agency"] or "", d["year"] or 0))
 
     def facts(self, file: Optional[str] = None, agency: Optional[str] = None, year: Optional[int] = None,
               table: Optional[str] = None, row: Optional[str] = None, column: Optional[str] = None) -> list[dict]:
-        where, params = [], []
-        for col, val in (("f.file", file), ("r.agency", agency), ("r.year", year), ("f.tbl", table),
-                         ("f.row_name", row), ("f.col_name", column)):
-            if val not in (None, "", "全部"):
-                where.append(f"{col} = ?")
-                params.append(val)
-        sql = ("SELECT r.agency, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, f.unit, f.printed, "
-               "f.uncertain, f.line, f.line_end, f.page, f.cell_ref, f.source_text, f.file, f.template "
-               "FROM facts f JOIN reports r ON r.file = f.file")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY r.agency, r.year, f.id"
-        return self.rows(sql, tuple(params))
+        def given(v):
+            return None if v in (None, "", "全部") else v
+        return [_fact_row(f) for f in self.library().facts(
+            table=given(table), row=given(row), column=given(column), agency=given(agency),
+            year=given(year), file=given(file))]
 
     def chunks(self, agency: Optional[str] = None, year: Optional[int] = None) -> list[dict]:
-        where, params = [], []
-        if agency:
-            where.append("r.agency = ?")
-            params.append(agency)
-        if year:
-            where.append("r.year = ?")
-            params.append(int(year))
-        sql = ("SELECT c.id, c.file, c.ord, c.kind, c.section, c.line_start, c.line_end, c.page, c.page_end, "
-               "c.text, r.agency, r.year FROM chunks c JOIN reports r ON r.file = c.file")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return self.rows(sql + " ORDER BY r.agency, r.year, c.file, c.ord", tuple(params))
+        rows = [c for c in self.library().chunks()
+                if (not agency or c.agency == agency) and (not year or c.year == int(year))]
+        rows.sort(key=lambda c: (c.agency is not None, c.agency or "", c.year or 0, c.file, c.ord))
+        return [{k: getattr(c, k) for k in ("id", "file", "ord", "kind", "section", "line_start", "line_end",
+                                            "page", "page_end", "text", "agency", "year")} for c in rows]
 
     def source_lines(self, file: str) -> list[tuple[str, int, Optional[int]]]:
         """(text, line, page) for every line of a stored report, as the library keeps them."""
-        from assistant.compose import line_tuples
+        from assistant.answering.compose import line_tuples
 
         return line_tuples(self.library().source_lines(file) or [])
 
@@ -286,7 +275,7 @@ class Services:
         """(kind, label, available) for the backend switch."""
         avail: set[str] = {"none"}
         try:
-            from assistant.llm import available_backends  # provided by the answers engineer
+            from assistant.llm.backends import available_backends  # provided by the answers engineer
 
             avail |= set(available_backends())
         except ImportError:
@@ -295,7 +284,7 @@ class Services:
             if os.environ.get("ASSISTANT_OPENAI_BASE_URL"):
                 avail.add("openai")
             try:
-                from assistant import llm_local
+                from assistant.llm import local as llm_local
 
                 if llm_local.available():
                     avail.add("local")

@@ -1,4 +1,4 @@
-"""`python -m assistant brief`: parse options, call assistant.brief.make_brief, write .docx/.md or print."""
+"""`python -m assistant brief`: parse options, call assistant.brief.draft.make_brief, write .docx/.md or print."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +24,7 @@ def command(agency, years, out, store, llm):
     python -m assistant brief --years 2019 --out 各机构2019.md
     python -m assistant brief --agency 福建人社厅 --llm local
     """
-    from assistant.brief import make_brief
+    from assistant.brief.draft import make_brief
     from index.library import Library
 
     suffix = Path(out).suffix.lower() if out else None
@@ -40,7 +40,7 @@ def command(agency, years, out, store, llm):
     else:
         Path(out).write_text(brief.to_markdown(image_dir=chart_dir, rel_to=str(Path(out).parent)), encoding="utf-8")
     res = brief.verify()
-    status = "未核验（assistant.verify 不可用）" if res is None else (
+    status = "未核验（assistant.answering.verify 不可用）" if res is None else (
         "全部数字可追溯" if res.ok else "有无法追溯的数字：" + "、".join(res.unverified))
     kept = sum(1 for p in brief.polish if p.get("status") == "kept")
     click.echo(f"{out or '(stdout)'}: {brief.title}；{len(brief.sources)} 个来源，{len(brief.charts)} 张图；{status}"

@@ -9,27 +9,32 @@ replaced by the extractive answer when a number cannot be grounded (recorded in 
 """
 from __future__ import annotations
 
+import copy
 import re
 import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant import agencies, compose, llm as llm_mod, phrasing, router, table_tool, text_answers
-from assistant.compose import Citations, Draft, SourceFiles
-from assistant.question_guard import clean_question, question_problem
-from assistant.question import Query, ReportInfo, library_reports, load_lexicon, understand
-from assistant.retrieve import HybridRetriever
-from assistant.verify import verify
+from assistant.answering import agencies, compose, phrasing, router, table_tool, text_answers
+from assistant.answering.compose import Citations, Draft, SourceFiles
+from assistant.answering.question_guard import clean_question, question_problem
+from assistant.answering.question import Query, ReportInfo, library_reports, understand
+from assistant.answering.lexicon import load_lexicon
+from assistant.answering.retrieve import HybridRetriever
+from assistant.answering.verify import verify
+from assistant.llm import backends as llm_mod
 from index.config import StorePaths, store_dir as default_store
-from index.records import Answer, Route
+from index.records import Answer, AnswerCheck, Route
 
 _BRIEF_QUANTITIES = ["新收申请", "予以公开", "办理总计", "行政复议", "行政诉讼"]
 
 
 class Assistant:
-    def __init__(self, store_dir=None, llm: str = "auto", library=None, log: bool = True, dense: bool = True):
+    def __init__(self, store_dir=None, llm="auto", library=None, log: bool = True, dense: bool = True):
+        """`llm`: a backend kind (auto | none | local | openai) or a backend object (stream_chat, name)."""
         self.store_dir = Path(store_dir) if store_dir else default_store()
-        self.llm_kind = llm
+        self._given = None if isinstance(llm, str) else llm
+        self.llm_kind = llm if isinstance(llm, str) else getattr(llm, "name", "custom")
         self._library = library
         self.log = log
         self.dense = dense
@@ -51,15 +56,27 @@ class Assistant:
     def warm_up(self) -> "Assistant":
         load_lexicon()
         self.reports()
-        self.retriever = self.retriever or HybridRetriever(self.library, self.store_dir, dense=self.dense)
+        self.retriever = self.retriever or HybridRetriever(self.library, dense=self.dense)
         self.retriever.warm_up()
-        self.backend = llm_mod.get_backend(self.llm_kind)
-        if self.backend is not None:
-            self.backend.warm_up()
+        if self._given is not None:
+            self.backend = self._given
+        else:
+            self.backend = llm_mod.get_backend(self.llm_kind)
+            if self.backend is not None:
+                self.backend.warm_up()
         return self
 
+    def with_llm(self, llm) -> "Assistant":
+        """The same assistant (library, retriever, caches shared) phrasing with another backend object."""
+        if self.retriever is None:
+            self.warm_up()
+        other = copy.copy(self)
+        other._given, other.backend = llm, llm
+        other.llm_kind = getattr(llm, "name", "custom")
+        return other
+
     def reports(self) -> list[ReportInfo]:
-        version = self.library.version() if hasattr(self.library, "version") else None  # another process ingested
+        version = self.library.version()  # another process ingested
         if self._reports is None or version != getattr(self, "_version", None):
             self._reports, self._sources, self._version = library_reports(self.library), None, version
         return self._reports
@@ -95,7 +112,7 @@ class Assistant:
             ans = Answer(question=question, text=problem[1], citations=[], route=Route("refuse", f"input: {problem[0]}"),
                          refused=True, timings_ms={"total": _ms(t0)}, id=id)
             if self.log:
-                from assistant.qalog import log_answer
+                from index.qa_log import log_answer
 
                 log_answer(StorePaths(self.store_dir).db, ans)
             yield ans.text
@@ -108,7 +125,7 @@ class Assistant:
         scope = self._unheld(q, reports)
         rt = router.route(q)
         cites = Citations(self.sources, reports)
-        checks: list[dict] = []
+        checks: list[AnswerCheck] = []
         if scope is not None:  # a named agency held only as an unnamed/unreadable report, or not at all
             draft, rt = scope
         elif rt.kind == "refuse":
@@ -143,7 +160,7 @@ class Assistant:
             timings["llm"] = _ms(t1)
         else:
             if draft.extractive and self.backend is not None:
-                checks.append({"rule": "llm_skipped", "status": "pass", "message": draft.extractive})
+                checks.append(AnswerCheck("llm_skipped", "pass", draft.extractive))
             yield text
         res = verify(text, [question], computed=draft.computed, allowed_years=[r.year for r in reports if r.year] + q.years,
                      n_citations=len(cites.items), cited_sources=cites.by_number(),
@@ -155,7 +172,7 @@ class Assistant:
                      route=rt, refused=draft.refused, unverified_numbers=res.unverified, checks=checks,
                      timings_ms=timings, llm=used_llm, id=id)
         if self.log:
-            from assistant.qalog import log_answer
+            from index.qa_log import log_answer
 
             log_answer(StorePaths(self.store_dir).db, ans)
         yield ans
@@ -279,8 +296,6 @@ class Assistant:
     def _conflicts(self, ta, cites: Citations) -> list[str]:
         """Audit findings on the very cells an answer uses: the text says another number (show both, cited),
         or the table's own balance rules fail there. Never pick one silently."""
-        if not hasattr(self.library, "checks"):
-            return []
         used = {(c.file, c.table, c.row, c.column) for c in ta.cells}
         out = []
         for f in sorted({k[0] for k in used}):
@@ -311,21 +326,15 @@ class Assistant:
                     out.append(f"注意：该报告表格的勾稽关系检查未通过（{ch.scope}）。")
         return list(dict.fromkeys(out))[:3]
 
-    def _quality_notes(self, cites: Citations) -> list[dict]:
+    def _quality_notes(self, cites: Citations) -> list[AnswerCheck]:
         """Failed audit checks of the cited reports: a report whose own numbers do not add up is worth saying."""
         files = {c.file for c in cites.items if c.kind == "cell"}
         out = []
-        if not files or not hasattr(self.library, "checks"):
-            return out
         for f in sorted(files):
-            try:
-                for ch in self.library.checks(f):
-                    status = getattr(ch, "status", None) or (ch.get("status") if isinstance(ch, dict) else None)
-                    if status in ("fail", "uncertain"):
-                        msg = self._for_staff(getattr(ch, "message", None) or ch.get("message"), self.reports())
-                        out.append({"rule": "data_quality", "status": status, "file": f, "message": msg})
-            except Exception:
-                break
+            for ch in self.library.checks(f):
+                if ch.status in ("fail", "uncertain"):
+                    out.append(AnswerCheck("data_quality", ch.status, self._for_staff(ch.message, self.reports()),
+                                           file=f))
         return out[:5]
 
 

@@ -1,5 +1,5 @@
-"""What a 简报 is built from, read through the library's SQL interface (schema fixed in index/db.py):
-facts (reusing the table tool's loader), quoted sentences from the reports' text parts, audit findings,
+"""What a 简报 is built from, read through the library (index/library.py, the read port):
+facts, quoted sentences from the reports' text parts, audit findings,
 and a numbered source book so every figure in the draft carries its [n].
 
 Quotes: the section of a sentence comes from the stored chunks (kind="text", section path starting with
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
-from assistant.agencies import find_agencies
-from assistant.question import ReportInfo, _as_dict, library_reports, load_lexicon, norm
-from assistant.table_tool import Cell
+from assistant.answering.agencies import find_agencies
+from assistant.answering.question import ReportInfo, library_reports
+from assistant.answering.lexicon import load_lexicon, norm
+from index.library import LibraryFact
 from index.errors import ConfigError
 from index.planted import is_planted
 from index.naming import full_title
@@ -78,42 +78,25 @@ class Quote:
 
 
 def source_lines(library, file: str) -> list[tuple[int, Optional[int], str]]:
-    """(line, page, text) for every line of a report: library.source_lines when it exists, else the file."""
-    out: list[tuple[int, Optional[int], str]] = []
-    getter = getattr(library, "source_lines", None)
-    items: Any = getter(file) if callable(getter) else None
-    if items is None:
-        rows = list(library.sql("SELECT path FROM reports WHERE file = ?", (file,)))
-        path = _as_dict(rows[0], ["path"])["path"] if rows else None
-        if not path or not Path(path).exists():
-            return []
-        items = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    if isinstance(items, dict):
-        items = [items[k] for k in sorted(items)]
-    for i, it in enumerate(items, 1):
-        if isinstance(it, str):
-            out.append((i, None, it))
-        elif isinstance(it, (tuple, list)):
-            out.append((int(it[0]), None, str(it[-1])) if len(it) == 2 else (int(it[0]), it[1], str(it[2])))
-        else:  # index.records.Line
-            out.append((int(getattr(it, "line", i)), getattr(it, "page", None), str(getattr(it, "text", ""))))
-    return out
+    """(line, page, text) for every line of a report, as the loader numbered them at ingest."""
+    try:
+        lines = library.source_lines(file) or []
+    except Exception:  # a copy that no longer loads: no quotes from it
+        lines = []
+    return [(ln.line, ln.page, ln.text) for ln in lines]
 
 
 def part_spans(library, file: str, part: int, lines: list[tuple[int, Optional[int], str]]) -> list[tuple[int, int]]:
     """Index ranges (into `lines`) of one of the six standard parts: from the stored text chunks' section paths,
     or, when the store has no chunks for the file, from the part headings in the lines themselves."""
     head = "一二三四五六"[part - 1] + "、"
-    rows = library.sql("SELECT section, line_start, line_end, page, page_end FROM chunks "
-                       "WHERE file = ? AND kind = 'text' ORDER BY ord", (file,))
     pos = {(pg, ln): i for i, (ln, pg, _) in enumerate(lines)}
     spans = []
-    for r in rows:
-        d = _as_dict(r, ["section", "line_start", "line_end", "page", "page_end"])
-        if not str(d["section"]).strip().startswith(head):
+    for c in library.chunks(file, kinds=["text"]):
+        if not str(c.section).strip().startswith(head):
             continue
-        a = pos.get((d.get("page"), d["line_start"]))
-        b = pos.get((d.get("page_end") if d.get("page_end") is not None else d.get("page"), d["line_end"]))
+        a = pos.get((c.page, c.line_start))
+        b = pos.get((c.page_end if c.page_end is not None else c.page, c.line_end))
         if a is not None and b is not None:
             spans.append((a, b))
     if spans:
@@ -183,20 +166,27 @@ class Finding:
     other_file: Optional[str] = None
 
 
+def brief_choices(library) -> tuple[list[str], list[int]]:
+    """The agencies a 简报 can be drafted for (the one with most years first, so the default draft shows
+    同比变化) and the years held."""
+    years_of: dict[str, set[int]] = {}
+    for r in library.reports():
+        if r.agency and r.year:
+            years_of.setdefault(r.agency, set()).add(r.year)
+    agencies = sorted(years_of, key=lambda a: (-len(years_of[a]), a))
+    return agencies, sorted({y for ys in years_of.values() for y in ys})
+
+
 def load_findings(library, files: list[str]) -> tuple[list[Finding], int]:
     """Checks that did not pass (fail / uncertain / not_assessable) for these reports, and how many passed."""
     if not files:
         return [], 0
-    qs = ",".join("?" * len(files))
-    rows = library.sql(f"SELECT file, rule, scope, status, message, other_file FROM checks "
-                       f"WHERE file IN ({qs}) OR other_file IN ({qs}) ORDER BY file, id", tuple(files) * 2)
     out, passed = [], 0
-    for r in rows:
-        d = _as_dict(r, ["file", "rule", "scope", "status", "message", "other_file"])
-        if d["status"] == "pass":
+    for c in library.checks(files=files):
+        if c.status == "pass":
             passed += 1
         else:
-            out.append(Finding(d["file"], d["rule"], d["scope"], d["status"], d["message"], d.get("other_file")))
+            out.append(Finding(c.file, c.rule, c.scope, c.status, c.message, c.other_file))
     return out, passed
 
 
@@ -209,7 +199,7 @@ class SourceBook:
     citations: list[Citation] = field(default_factory=list)
     _by_key: dict = field(default_factory=dict)
 
-    def cell(self, c: Cell) -> int:
+    def cell(self, c: LibraryFact) -> int:
         key = ("cell", c.file, c.table, c.row)
         n = self._by_key.get(key)
         if n is None:
@@ -248,23 +238,8 @@ def source_label(c: Citation) -> str:
     return f"{report_title(c.agency, c.year)} {c.where}：“{c.quote}”"
 
 
-_FACT_SQL = ("SELECT f.file, r.agency, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, f.unit, f.printed, "
-             "f.uncertain, f.line, f.line_end, f.page, f.cell_ref, f.source_text FROM facts f "
-             "JOIN reports r ON r.file = f.file WHERE r.agency IN ({a}) AND r.year IN ({y}) ORDER BY f.file, f.id")
-
-
-def load_cells(library, agencies: list[str], years: list[int]) -> list[Cell]:
+def load_cells(library, agencies: list[str], years: list[int]) -> list[LibraryFact]:
     """Facts of these agencies and years in the parser's order (rows and columns as the table prints them)."""
     if not agencies or not years:
         return []
-    sql = _FACT_SQL.format(a=",".join("?" * len(agencies)), y=",".join("?" * len(years)))
-    cols = ["file", "agency", "year", "tbl", "row_name", "col_name", "value", "kind", "unit", "printed", "uncertain",
-            "line", "line_end", "page", "cell_ref", "source_text"]
-    out = []
-    for r in library.sql(sql, tuple(agencies) + tuple(years)):
-        d = _as_dict(r, cols)
-        out.append(Cell(file=d["file"], agency=d["agency"], year=int(d["year"]), table=d["tbl"], row=d["row_name"],
-                        column=d["col_name"], value=d["value"], kind=d["kind"], unit=d["unit"], printed=d["printed"],
-                        uncertain=bool(d["uncertain"]), line=d["line"], line_end=d["line_end"], page=d["page"],
-                        cell_ref=d["cell_ref"], source_text=d["source_text"]))
-    return out
+    return sorted(library.facts(agency=list(agencies), year=list(years)), key=lambda f: f.file)  # stable: id order

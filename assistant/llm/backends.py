@@ -1,7 +1,7 @@
 """LLM backends behind one small contract: `name`, `model_id`, `warm_up()`, `stream_chat(messages)`, `chat()`.
 
 - none: no model; the composer answers from templates and quotes.
-- local: Qwen2.5 0.5B GGUF from the wheels (assistant/llm_local.py).
+- local: Qwen2.5 0.5B GGUF from the wheels (assistant/llm/local.py).
 - openai: any OpenAI-compatible server through llama-index OpenAILike; env ASSISTANT_OPENAI_BASE_URL,
   ASSISTANT_OPENAI_MODEL, ASSISTANT_OPENAI_API_KEY (e.g. `python -m llama_cpp.server`, vLLM, Ollama).
 `auto` picks the best available: openai when configured, else local when assembled, else none.
@@ -88,7 +88,7 @@ def get_backend(kind: Optional[str] = "auto") -> Optional[ChatBackend]:
         return None
     if kind == "openai" or (kind == "auto" and os.environ.get("ASSISTANT_OPENAI_BASE_URL")):
         return OpenAIBackend()
-    from assistant import llm_local
+    from assistant.llm import local as llm_local
 
     if kind == "local":
         return llm_local.LocalLLM()

@@ -10,11 +10,12 @@ import re
 import time
 from typing import Iterable, Iterator
 
-from assistant import llm as llm_mod
-from assistant.compose import Citations, Draft, load_prompt, who
-from assistant.question import Query
-from assistant.verify import _matches, extract_numbers, numbers_in, verify
+from assistant.llm import backends as llm_mod
+from assistant.answering.compose import Citations, Draft, load_prompt, who
+from assistant.answering.question import Query
+from assistant.answering.verify import _matches, extract_numbers, numbers_in, verify
 from index import planted
+from index.records import AnswerCheck
 
 
 MODEL_NAMES = {"local": "本地", "openai": "在线", "scripted": "测试用"}
@@ -93,8 +94,8 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
             yield delta
     except Exception as e:  # a failing model must not lose the answer
         # the exception's own (English) text stays in `detail` for the log; staff read Chinese
-        return draft.text, name, [{"rule": "llm_error", "status": "fail", "detail": str(e),
-                                   "message": f"{said}模型调用失败，已改用按表格数据/原文生成的答案。"}]
+        return draft.text, name, [AnswerCheck("llm_error", "fail", f"{said}模型调用失败，已改用按表格数据/原文生成的答案。",
+                                               detail=str(e))]
     timings["llm_ttft"] = first or 0.0
     out = out.strip()
     problems = []
@@ -122,12 +123,12 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
         problems.append("漏掉了关键数字/名称：" + "、".join(lost))
     if problems:
         yield "\n[已改用可核实的模板答案]\n" + draft.text
-        return draft.text, name, [{"rule": "llm_fallback", "status": "fail", "llm_text": out,
-                                   "message": f"{said}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。"}]
+        return draft.text, name, [AnswerCheck("llm_fallback", "fail", f"{said}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。",
+                                   llm_text=out)]
     if draft.lead:  # 简报: the model's lead sentence, then the full template body
         out += "\n" + draft.text
         yield "\n" + draft.text
-        return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{said}模型撰写导语，数字已核对。"}]
+        return out, name, [AnswerCheck("llm_phrased", "pass", f"{said}模型撰写导语，数字已核对。")]
     if draft.details:
         out += "\n" + draft.details
         yield "\n" + draft.details
@@ -138,7 +139,7 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
         quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
         out += "\n原文：" + quotes
         yield "\n原文：" + quotes
-    return out, name, [{"rule": "llm_phrased", "status": "pass", "message": f"{said}模型措辞，数字已核对。"}]
+    return out, name, [AnswerCheck("llm_phrased", "pass", f"{said}模型措辞，数字已核对。")]
 
 
 def added_to_draft(reply: str, draft: Draft, q: Query, report_years: Iterable[int] = ()) -> list[str]:

@@ -14,7 +14,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def serve(host: str = "127.0.0.1", port: int = 7860, store: Optional[str] = None, llm: str = "auto",
           users_file: Optional[str] = None, first_run: bool = True, warm: bool = True, block: bool = True):
     """Build and launch the app. Returns the Blocks (when block=False the server keeps running in a thread)."""
-    from assistant import auth
+    from assistant.ui import auth
     from assistant.ui.layout import TITLE, build_app, launch_kwargs
     from assistant.ui.library_tab import MAX_MB
     from assistant.ui.services import Services

@@ -6,7 +6,7 @@ or year the library lacks means no answer may be given at all.
 """
 from __future__ import annotations
 
-from assistant.question import Query
+from assistant.answering.question import Query
 from index.records import Route
 
 
@@ -39,8 +39,8 @@ def llama_index_tools(library, retriever, llm=None) -> list:
     from llama_index.core.query_engine import RetrieverQueryEngine
     from llama_index.core.tools import FunctionTool, QueryEngineTool
 
-    from assistant import compose, table_tool
-    from assistant.question import library_reports, understand
+    from assistant.answering import compose, table_tool
+    from assistant.answering.question import library_reports, understand
 
     def table_facts(question: str) -> str:
         """Exact figures from the reports' standard statistics tables (依申请公开, 复议诉讼, 主动公开): lookups,

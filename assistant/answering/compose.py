@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from assistant.question import Query, ReportInfo, _as_dict
-from assistant.table_tool import Cell, Item, TableAnswer, fmt
+from assistant.answering.question import Query, ReportInfo
+from assistant.answering.table_tool import Item, TableAnswer, fmt
+from index.library import LibraryFact
 from index.config import PROMPTS_DIR
 from index.errors import ConfigError
 from index.records import Citation
@@ -75,28 +76,11 @@ class SourceFiles:
         return self._cache[file]
 
     def _load(self, file: str):
-        src = None
-        if hasattr(self.library, "source_lines"):
-            try:
-                src = self.library.source_lines(file)
-            except Exception:  # the store may lack a copy; fall back to the ingested path
-                src = None
-        if src:
-            return line_tuples(src)
-        rows = self.library.sql("SELECT path FROM reports WHERE file = ?", (file,))
-        path = _as_dict(rows[0], ["path"])["path"] if rows else None
-        if path and Path(path).exists():
-            raw = Path(path).read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                return []
-            return [(t, i + 1, None) for i, t in enumerate(text.splitlines())]
-        return []
+        try:
+            src = self.library.source_lines(file)
+        except Exception:  # a copy that no longer loads: the citation keeps its line numbers, without the text
+            src = None
+        return line_tuples(src) if src else []
 
     def scan_ref(self, file: str, page: Optional[int], line_start: int, line_end: int) -> Optional[str]:
         """扫描件识别 第p页 框(…) when the quoted lines were read by OCR from a page image, else None."""
@@ -174,7 +158,7 @@ class Citations:
         self._keys: dict[tuple, int] = {}
         self._printed: dict[int, str] = {}  # a cell's value as the report prints it ("3435.54万")
 
-    def cell(self, c: Cell) -> int:
+    def cell(self, c: LibraryFact) -> int:
         key = ("cell", c.file, c.table, c.row, c.column)
         if key in self._keys:
             return self._keys[key]
@@ -204,7 +188,7 @@ class Citations:
         self._keys[key] = n
         return n
 
-    def marks(self, cells: Iterable[Cell]) -> str:
+    def marks(self, cells: Iterable[LibraryFact]) -> str:
         return "".join(f"[{self.cell(c)}]" for c in cells)
 
     def by_number(self) -> dict[int, list[str]]:

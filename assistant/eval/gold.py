@@ -122,7 +122,7 @@ def run_ours(assistant, gold: list[dict], progress: Optional[Callable] = None) -
         ans = assistant.ask(g["question"], id=g["id"])
         answers[g["id"]] = ans
         scores.append(score(g, ans.text, [c.file for c in ans.citations], ans.refused, ans.timings_ms.get("total", 0)))
-        rules = {c.get("rule") for c in ans.checks}
+        rules = {c.rule for c in ans.checks}
         scores[-1].llm_status = "fallback" if rules & {"llm_fallback", "llm_error"} else (
             "phrased" if "llm_phrased" in rules else "")
         if progress:

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from assistant.brief_md import generated_by
+from assistant.brief.to_md import generated_by
 
 PAGE_W, PAGE_H = 21.0, 29.7  # A4, cm
 MARGINS = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}  # GB/T 9704-2012 7.1

@@ -23,7 +23,7 @@ def command(question, store, as_json, llm, batch):
     python -m assistant ask "哪年依申请公开最多？" --json --llm none
     python -m assistant ask --batch questions.jsonl --json
     """
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE.jsonl")
@@ -52,6 +52,6 @@ def command(question, store, as_json, llm, batch):
             cell = f" 〔{c.table}·{c.row}·{c.column}〕" if c.kind == "cell" else ""
             click.echo(f"[{c.n}] {c.file} {c.agency or ''} {c.year or ''}年 {c.where}{cell}：{c.quote[:120]}")
     for ch in ans.checks:
-        if ch.get("status") != "pass":
-            click.echo(f"⚠ {ch.get('message')}")
+        if ch.status != "pass":
+            click.echo(f"⚠ {ch.message}")
     click.echo(f"\n(route: {ans.route.kind} — {ans.route.reason}; llm: {ans.llm}; {ans.timings_ms.get('total', 0):.0f} ms)")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from assistant.compose import Citations, Draft, SourceFiles, squash, who
-from assistant.question import Query, norm
-from assistant.retrieve import HybridRetriever, best_sentences, sentences
+from assistant.answering.compose import Citations, Draft, SourceFiles, squash, who
+from assistant.answering.question import Query
+from assistant.answering.lexicon import norm
+from assistant.answering.retrieve import HybridRetriever, best_sentences, sentences
 
 MIN_EVIDENCE = 0.34  # share of the question's content words a quoted sentence must cover (else: weak → refuse)
 _COUNT = re.compile(r"(\d|[一二三四五六七八九十两百千万])\s*(?:余|多)?\s*(?:名|个|场|次|件|人|条|项|份|家|期|篇|户|万|余|%)")

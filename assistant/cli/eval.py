@@ -24,8 +24,8 @@ def command(questions, store, baseline, llm, as_json):
     """
     from rich.console import Console
 
-    from assistant import eval as ev
-    from assistant.answer import Assistant
+    from assistant.eval import gold as ev
+    from assistant.answering.answer import Assistant
 
     gold = ev.load_questions(questions)
     a = Assistant(store, llm=llm).warm_up()
@@ -42,7 +42,7 @@ def command(questions, store, baseline, llm, as_json):
     ours, _ = ev.run_ours(a, gold, progress=progress("ours"))
     runs = [ours]
     if baseline == "naive":
-        from assistant.baseline import NaiveRAG
+        from assistant.eval.baseline import NaiveRAG
 
         console.print("[dim]naive baseline: building/loading its index…[/dim]")
         naive = NaiveRAG(a.library, backend=a.backend).warm_up()

@@ -6,120 +6,22 @@ agencies are resolved against the reports the library actually holds, so a new a
 """
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Iterable, Optional
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
 
-LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+from assistant.answering.lexicon import Lexicon, Quantity, load_lexicon, norm
+from assistant.answering.agencies import find_agencies
+from index.library import ReportInfo
 
 Operation = str  # lookup | argmax | argmin | sum | diff | ratio | rank | trend | compare | list | brief | text
 
 
-def norm(text: str) -> str:
-    """NFKC (full-width digits/brackets to half-width), unify dashes, drop spaces between CJK and digits."""
-    t = unicodedata.normalize("NFKC", text or "")
-    t = re.sub(r"[‐‑‒–—―─~～]", "-", t)
-    t = re.sub(r"\s+", "", t)
-    return t
-
-
-# ---------------------------------------------------------------- lexicon
-@dataclass(frozen=True)
-class Quantity:
-    id: str
-    label: str
-    table: str
-    rows: tuple[str, ...] = ()
-    row_prefix: Optional[str] = None
-    columns: tuple[str, ...] = ("总计",)  # alternatives, tried in order (2019 / 2021 template names)
-    unit: str = "件"
-    money: bool = False
-    ratio_base: Optional[str] = None
-    column_label: Optional[str] = None  # set when the question names a column ("结果维持")
-    column_sum: tuple[str, ...] = ()  # a column that is a sum of others (法人或其他组织)
-    parts: tuple[str, ...] = ()  # quantity ids whose sum this is (办理总计: 予以公开 … 其他处理), for 构成 questions
-
-    def with_column(self, column: str, alts: Iterable[str] = (), sum_of: Iterable[str] = ()) -> "Quantity":
-        return replace(self, columns=(column, *alts), column_label=column, column_sum=tuple(sum_of),
-                       id=f"{self.id}·{column}")
-
-    @property
-    def display(self) -> str:
-        if not self.column_label:
-            return self.label
-        return f"{re.sub(r'（[^（）]*）$', '', self.label)}（{self.column_label}）"
-
-
-@dataclass
-class Lexicon:
-    quantities: dict[str, Quantity]
-    phrases: list[tuple[str, str, bool]]  # (phrase, quantity id, weak)
-    columns: list[dict]
-    ops: dict[str, list[str]]
-    total_words: list[str]
-    regions: list[str]
-    aliases: list[tuple[str, str]]
-    agency_suffixes: list[str]
-    text_cues: list[str]
-
-
-# Generic phrasings: they name the 依申请公开 table as a whole and give way to a more specific row.
-_WEAK = {"依申请公开", "政府信息公开申请", "信息公开申请", "公开申请", "申请数量", "申请量", "申请数", "申请件数", "受理",
-         "诉讼", "复议", "许可", "处罚", "强制", "收费", "集中采购", "政府集中采购"}
-
-
-@lru_cache(maxsize=4)
-def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    qs, phrases = {}, []
-    for q in raw["quantities"]:
-        qty = Quantity(id=q["id"], label=q["label"], table=q["table"], rows=tuple(q.get("rows", ())),
-                       row_prefix=q.get("row_prefix"), columns=tuple(q.get("columns", ["总计"])),
-                       unit=q.get("unit", "件"), money=bool(q.get("money")), ratio_base=q.get("ratio_base"),
-                       parts=tuple(q.get("parts", ())))
-        qs[qty.id] = qty
-        for p in q["phrases"]:
-            phrases.append((norm(p), qty.id, p in _WEAK))
-    phrases.sort(key=lambda x: -len(x[0]))
-    return Lexicon(quantities=qs, phrases=phrases, columns=raw["columns"], ops=raw["operations"],
-                   total_words=raw["total_words"], regions=raw["regions"],
-                   aliases=[tuple(a) for a in raw["agency_aliases"]], agency_suffixes=raw["agency_suffixes"],
-                   text_cues=raw.get("text_cues", []))
-
-
 # ---------------------------------------------------------------- the library's reports
-@dataclass(frozen=True)
-class ReportInfo:
-    file: str
-    agency: Optional[str]
-    region: Optional[str]
-    level: Optional[str]
-    year: Optional[int]
-
-
-def _as_dict(row: Any, cols: list[str]) -> dict:
-    if isinstance(row, dict):
-        return row
-    try:
-        return dict(row)  # sqlite3.Row
-    except (TypeError, ValueError):
-        return dict(zip(cols, row))
-
-
 def library_reports(library) -> list[ReportInfo]:
-    """The reports the library holds, via its SQL interface (schema fixed in index/db.py)."""
-    cols = ["file", "agency", "region", "level", "year"]
-    rows = library.sql("SELECT file, agency, region, level, year FROM reports ORDER BY year, agency, file", ())
-    out = []
-    for r in rows:
-        d = _as_dict(r, cols)
-        out.append(ReportInfo(d["file"], d.get("agency"), d.get("region"), d.get("level"),
-                              int(d["year"]) if d.get("year") else None))
-    return out
+    """The reports the library holds (current editions), by year then agency: the order answers list them in."""
+    return sorted(library.reports(), key=lambda r: (r.year is not None, r.year or 0, r.agency is not None,
+                                                   r.agency or "", r.file))
 
 
 # ---------------------------------------------------------------- the understood question
@@ -331,7 +233,6 @@ _BOTH = re.compile(r"两者|二者|两家|这两|它们|两个单位|两地")
 def understand(question: str, library=None, history: Optional[list] = None, reports: Optional[list[ReportInfo]] = None,
                lexicon: Optional[Lexicon] = None) -> Query:
     """Turn a question into slots. `history`: earlier questions (str, Query, or chat dicts with role/content)."""
-    from assistant.agencies import find_agencies  # agencies.py builds on this module's lexicon types
 
     lex = lexicon or load_lexicon()
     if reports is None:

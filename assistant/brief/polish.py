@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from assistant.verify import extract_numbers
+from assistant.answering.verify import extract_numbers
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,9 @@ _CITE = re.compile(r"\[\d+\]")
 
 def _backend(llm):
     if not isinstance(llm, str):
-        return llm  # a backend object (tests pass assistant.llm.ScriptedBackend)
+        return llm  # a backend object (tests pass assistant.llm.backends.ScriptedBackend)
     try:
-        from assistant.llm import get_backend
+        from assistant.llm.backends import get_backend
     except ImportError as e:  # the LLM module is optional for briefs
         log.warning("brief: LLM backends unavailable (%s); template prose kept", e)
         return None
@@ -34,7 +34,7 @@ def _backend(llm):
 
 def check_rewrite(original: str, rewrite: str, years=(), n_sources: int | None = None) -> str | None:
     """None when the rewrite keeps every number and citation of the original; else the reason it does not."""
-    from assistant.verify import verify
+    from assistant.answering.verify import verify
 
     rewrite = (rewrite or "").strip()
     if not rewrite:
@@ -57,7 +57,7 @@ def check_rewrite(original: str, rewrite: str, years=(), n_sources: int | None =
 
 def polish(brief, llm, max_tokens: int = 400) -> None:
     """Rewrite the brief's template paragraphs in place where the rewrite passes `check_rewrite`."""
-    from assistant.compose import load_prompt
+    from assistant.answering.compose import load_prompt
 
     try:
         backend = _backend(llm)

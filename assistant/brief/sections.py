@@ -1,4 +1,4 @@
-"""The sections of a 简报, each written from templates over cited facts and quotes (see assistant/brief.py).
+"""The sections of a 简报, each written from templates over cited facts and quotes (see assistant/brief/draft.py).
 
 A section is returned as a dict of BriefSection's fields (title, paragraphs, table, charts) so this module does
 not import brief.py. Every figure goes through `Ctx`, which registers its source ([n]) and, for anything
@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from assistant import charts
-from assistant.brief_sources import Finding, Quote, SourceBook, part_quotes, report_title
-from assistant.question import ReportInfo, load_lexicon
-from assistant.table_tool import Cell, fmt
+from assistant.brief import charts
+from assistant.brief.sources import Finding, Quote, SourceBook, part_quotes, report_title
+from assistant.answering.question import ReportInfo
+from assistant.answering.lexicon import load_lexicon
+from assistant.answering.table_tool import fmt
+from index.library import LibraryFact
 
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 ORG_COLS = APPLICANTS[1:]
@@ -37,14 +39,14 @@ class Unit:
 @dataclass
 class Ctx:
     book: SourceBook
-    cells: list[Cell]
+    cells: list[LibraryFact]
     single: bool
     years: list[int]
     chart_dir: Path
     library: object = None  # read access for quotes (source lines, chunks)
     computations: list[tuple] = field(default_factory=list)  # (label, formula, values)
     notes: list[str] = field(default_factory=list)
-    used: list[Cell] = field(default_factory=list)
+    used: list[LibraryFact] = field(default_factory=list)
     _idx: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -57,7 +59,7 @@ class Ctx:
         short = short_name(r.agency)
         return short if len(self.years) == 1 else f"{short}{r.year}年"
 
-    def cell(self, file: str, table: str, row: str, col: str) -> Optional[Cell]:
+    def cell(self, file: str, table: str, row: str, col: str) -> Optional[LibraryFact]:
         c = self._idx.get((file, table, row, col))
         return c if c is not None and c.value is not None else None
 
@@ -65,7 +67,7 @@ class Ctx:
         c = self.cell(file, table, row, col)
         return None if c is None else c.value
 
-    def cite(self, c: Cell) -> int:
+    def cite(self, c: LibraryFact) -> int:
         if c not in self.used:
             self.used.append(c)
         return self.book.cell(c)
@@ -89,7 +91,7 @@ class Ctx:
                 seen[c.row] = i
         return list(seen)
 
-    def cols(self, file: str, table: str, row: str) -> list[Cell]:
+    def cols(self, file: str, table: str, row: str) -> list[LibraryFact]:
         return [c for c in self.cells if c.file == file and c.table == table and c.row == row]
 
     def chart(self, name: str) -> Path:
@@ -107,11 +109,11 @@ def short_name(agency: Optional[str]) -> str:
 MONEY_NOTE = "金额统一以万元表示（报告以元印出的已折算为万元，未作四舍五入）。"
 
 
-def is_money(c: Cell) -> bool:
+def is_money(c: LibraryFact) -> bool:
     return "金额" in c.column or "万元" in c.column or c.unit in ("元", "万元")
 
 
-def show(c: Cell, unit: str = "件") -> str:
+def show(c: LibraryFact, unit: str = "件") -> str:
     """The number with its unit; money always in 万元 (facts hold 元), exact, so one brief never mixes
     3435.54万元 with 12178757元 and the verifier still finds the figure."""
     if is_money(c):
@@ -162,7 +164,7 @@ def _pairs(units: list[Unit]) -> list[tuple[Unit, Unit]]:
     return out
 
 
-def _first(ctx: Ctx, file: str, table: str, row: str, cols: list[str]) -> Optional[Cell]:
+def _first(ctx: Ctx, file: str, table: str, row: str, cols: list[str]) -> Optional[LibraryFact]:
     for col in cols:
         c = ctx.cell(file, table, row, col)
         if c is not None:
@@ -255,8 +257,8 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
 
 
 # ---------------------------------------------------------------- 三、依申请公开
-def _outcome_groups(ctx: Ctx, f: str) -> dict[str, list[Cell]]:
-    groups: dict[str, list[Cell]] = {g: [] for g in OUTCOMES}
+def _outcome_groups(ctx: Ctx, f: str) -> dict[str, list[LibraryFact]]:
+    groups: dict[str, list[LibraryFact]] = {g: [] for g in OUTCOMES}
     for row in ctx.rows(f, "依申请公开"):
         g = row.split("-")[0]
         c = ctx.cell(f, "依申请公开", row, "总计")

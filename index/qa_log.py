@@ -26,7 +26,7 @@ def log_answer(db_path: Path | str, answer: Answer) -> Optional[int]:
                         "INSERT INTO qa_log(question, route, evidence_json, model, answer, checks_json, latency_ms) "
                         "VALUES (?,?,?,?,?,?,?)",
                         (answer.question, answer.route.kind, json.dumps(evidence, ensure_ascii=False), answer.llm,
-                         answer.text, json.dumps({"checks": answer.checks, "unverified": answer.unverified_numbers,
+                         answer.text, json.dumps({"checks": [c.to_dict() for c in answer.checks], "unverified": answer.unverified_numbers,
                                                   "refused": answer.refused}, ensure_ascii=False),
                          float(answer.timings_ms.get("total", 0.0))))
                     return cur.lastrowid

@@ -1,4 +1,4 @@
-"""The table tool: answers a Query from the facts store (SQL over index/db.py's facts ⋈ reports).
+"""The table tool: answers a Query from the library's facts (Library.facts: cells with their report's agency and year).
 
 Every value travels with the cells it came from, and every derived number (sum, difference, ratio, ranking)
 is computed here with its formula written out, so the composer and the LLM only phrase, never compute.
@@ -11,36 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from assistant.question import Quantity, Query, _as_dict, load_lexicon
+from assistant.answering.question import Query, library_reports
+from assistant.answering.lexicon import Quantity, load_lexicon
+from index.library import LibraryFact
 
-_FACT_COLS = ["file", "agency", "region", "level", "year", "tbl", "row_name", "col_name", "value", "kind", "unit",
-              "printed", "uncertain", "template", "line", "line_end", "page", "cell_ref", "source_text"]
-
-
-@dataclass
-class Cell:
-    """One fact (table cell) with its report's agency and year."""
-
-    file: str
-    agency: Optional[str]
-    year: Optional[int]
-    table: str
-    row: str
-    column: str
-    value: Optional[float]
-    kind: str = "number"
-    unit: Optional[str] = None
-    printed: Optional[str] = None
-    uncertain: bool = False
-    line: Optional[int] = None
-    line_end: Optional[int] = None
-    page: Optional[int] = None
-    cell_ref: Optional[str] = None
-    source_text: Optional[str] = None
-
-    @property
-    def key(self) -> tuple:
-        return (self.file, self.table, self.row, self.column)
 
 
 @dataclass
@@ -52,7 +26,7 @@ class Item:
     year: Optional[int]
     quantity: Quantity
     value: Optional[float]
-    cells: list[Cell] = field(default_factory=list)
+    cells: list[LibraryFact] = field(default_factory=list)
     formula: str = ""
     missing: list[str] = field(default_factory=list)  # cells the report does not have
 
@@ -98,12 +72,12 @@ class TableAnswer:
         return any(i.value is not None for i in self.items)
 
     @property
-    def cells(self) -> list[Cell]:
+    def cells(self) -> list[LibraryFact]:
         seen, out = set(), []
         for i in self.items:
             for c in i.cells:
-                if c.key not in seen:
-                    seen.add(c.key)
+                if c.cell_key not in seen:
+                    seen.add(c.cell_key)
                     out.append(c)
         return out
 
@@ -117,38 +91,17 @@ def fmt(v: Optional[float], money: bool = False) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def load_facts(library, tables: set[str], agencies: list[str], years: list[int]) -> list[Cell]:
-    sql = ("SELECT f.file, r.agency, r.region, r.level, r.year, f.tbl, f.row_name, f.col_name, f.value, f.kind, "
-           "f.unit, f.printed, f.uncertain, f.template, f.line, f.line_end, f.page, f.cell_ref, f.source_text "
-           "FROM facts f JOIN reports r ON r.file = f.file WHERE 1=1")
-    params: list = []
-    if tables:
-        # unary + keeps SQLite from driving the join by facts(tbl) — it starts from reports(agency, year) instead
-        sql += f" AND +f.tbl IN ({','.join('?' * len(tables))})"
-        params += sorted(tables)
-    if agencies:
-        sql += f" AND r.agency IN ({','.join('?' * len(agencies))})"
-        params += list(agencies)
-    if years:
-        sql += f" AND r.year IN ({','.join('?' * len(years))})"
-        params += list(years)
-    out = []
-    for row in library.sql(sql, tuple(params)):
-        d = _as_dict(row, _FACT_COLS)
-        out.append(Cell(file=d["file"], agency=d["agency"], year=int(d["year"]) if d["year"] else None,
-                        table=d["tbl"], row=d["row_name"], column=d["col_name"], value=d["value"],
-                        kind=d["kind"], unit=d["unit"], printed=d["printed"], uncertain=bool(d["uncertain"]),
-                        line=d["line"], line_end=d["line_end"], page=d["page"], cell_ref=d["cell_ref"],
-                        source_text=d["source_text"]))
-    return out
+def load_facts(library, tables: set[str], agencies: list[str], years: list[int]) -> list[LibraryFact]:
+    """The cells of these tables, agencies and years (an empty filter: all), current editions only."""
+    return library.facts(table=sorted(tables) or None, agency=list(agencies) or None, year=list(years) or None)
 
 
 def _norm_col(c: str) -> str:
     return c.replace("（", "(").replace("）", ")").replace(" ", "")
 
 
-def evaluate(quantity: Quantity, cells: dict[tuple[str, str], Cell], file: str, agency, year) -> Item:
-    """Value of one quantity in one report (cells: (row, column) -> Cell of that report and table)."""
+def evaluate(quantity: Quantity, cells: dict[tuple[str, str], LibraryFact], file: str, agency, year) -> Item:
+    """Value of one quantity in one report (cells: (row, column) -> LibraryFact of that report and table)."""
     rows = list(quantity.rows)
     if quantity.row_prefix:
         rows += sorted({r for (r, _c) in cells if r.startswith(quantity.row_prefix)})
@@ -183,8 +136,8 @@ def evaluate(quantity: Quantity, cells: dict[tuple[str, str], Cell], file: str, 
                 missing=missing)
 
 
-def _items(query: Query, facts: list[Cell], quantities: list[Quantity]) -> list[Item]:
-    per_report: dict[str, dict[str, dict[tuple[str, str], Cell]]] = defaultdict(lambda: defaultdict(dict))
+def _items(query: Query, facts: list[LibraryFact], quantities: list[Quantity]) -> list[Item]:
+    per_report: dict[str, dict[str, dict[tuple[str, str], LibraryFact]]] = defaultdict(lambda: defaultdict(dict))
     meta = {}
     for c in facts:
         per_report[c.file][c.table][(c.row, c.column)] = c
@@ -420,18 +373,15 @@ def template_gaps(query: Query, library) -> list[tuple[str, str]]:
 
     if not query.agencies or not query.years:
         return []
-    marks = ",".join("?" * len(query.agencies))
-    ymarks = ",".join("?" * len(query.years))
-    rows = library.sql(f"SELECT agency, year, template FROM reports WHERE agency IN ({marks}) AND year IN ({ymarks}) "
-                       "ORDER BY year, agency", (*query.agencies, *query.years))
+    rows = sorted((r for r in library_reports(library) if r.agency in query.agencies and r.year in query.years),
+                  key=lambda r: (r.year, r.agency))
     out = []
     for r in rows:
-        d = _as_dict(r, ["agency", "year", "template"])
-        if not d.get("template"):
+        if not r.template:
             continue
         lacking = []
         for q in query.quantities:
-            specs = {s.name: s for s in row_specs(q.table, d["template"])}
+            specs = {s.name: s for s in row_specs(q.table, r.template)}
             have = [specs[r] for r in q.rows if r in specs]
             if q.rows and not have:
                 lacking.append(q.display)
@@ -440,6 +390,6 @@ def template_gaps(query: Query, library) -> list[tuple[str, str]]:
                 if not any(_norm_col(c) in printed for c in q.columns):
                     lacking.append(q.display)  # the row is there, the column is not (收费金额 is new in 2021)
         if lacking:
-            out.append((f"{d['agency']}{d['year']}年的报告采用{d['template']}年版模板，该模板没有“{'、'.join(lacking)}”一栏",
-                        d["template"]))
+            out.append((f"{r.agency}{r.year}年的报告采用{r.template}年版模板，该模板没有“{'、'.join(lacking)}”一栏",
+                        r.template))
     return out

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from index.records import AnswerCheck
+
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -172,7 +174,7 @@ class VerifyResult:
                "答案中有数字无法在引用的事实或原文中找到：" + "、".join(self.unverified))
         if self.bad_citations:
             msg += " 引用编号不存在：" + "、".join(f"[{n}]" for n in self.bad_citations)
-        return {"rule": "numbers_grounded", "status": status, "message": msg, "unverified": self.unverified}
+        return AnswerCheck("numbers_grounded", status, msg, unverified=list(self.unverified))
 
 
 def verify(answer: str, sources: Iterable[str], computed: Iterable[float] = (), allowed_years: Iterable[int] = (),

@@ -29,7 +29,8 @@ def cli():
 
 
 def _register():
-    from assistant import cmd_ask, cmd_brief, cmd_eval, cmd_facts, cmd_ingest, cmd_serve
+    from assistant.cli import ask as cmd_ask, brief as cmd_brief, eval as cmd_eval, facts as cmd_facts
+    from assistant.cli import ingest as cmd_ingest, serve as cmd_serve
 
     for mod in (cmd_ingest, cmd_facts, cmd_ask, cmd_eval, cmd_brief, cmd_serve):
         cli.add_command(mod.command)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from assistant.question import _as_dict
 
 TOP_K = 5
 _REFUSAL_WORDS = ("无法回答", "没有相关", "库中没有", "未找到", "无法确定", "不能确定", "没有提供", "未提及", "没有提到")
@@ -30,16 +29,15 @@ class NaiveAnswer:
 
 def _report_files(library) -> list[tuple[str, Path]]:
     out = []
-    for row in library.sql("SELECT file, path FROM reports ORDER BY file", ()):
-        d = _as_dict(row, ["file", "path"])
-        p = library.source_path(d["file"]) if hasattr(library, "source_path") else Path(d["path"])
+    for r in sorted(library.reports(), key=lambda r: r.file):
+        p = library.source_path(r.file)
         if p is not None and Path(p).exists():
-            out.append((d["file"], Path(p)))
+            out.append((r.file, Path(p)))
     return out
 
 
 def _read_text(library, file: str, path: Path) -> str:
-    from assistant.compose import SourceFiles
+    from assistant.answering.compose import SourceFiles
 
     return "\n".join(t for t, _n, _p in SourceFiles(library).lines(file)) or path.read_text(encoding="utf-8", errors="replace")
 
@@ -87,7 +85,7 @@ class NaiveRAG:
             from llama_index.core import get_response_synthesizer
             from llama_index.core.query_engine import RetrieverQueryEngine
 
-            from assistant.llm import as_llama_index_llm
+            from assistant.llm.backends import as_llama_index_llm
 
             # simple_summarize: one LLM call per question over the top-5 chunks (truncated to the window);
             # "compact" would refine over a second call, doubling a 0.5B CPU model's ~4k-token reads

@@ -4,7 +4,7 @@ One agency over a span of years (with 同比变化), or every agency the library
 written from templates, and every figure in it is a fact from the store or a quoted sentence, marked [n]
 against the numbered source list; sums, differences and percentages are computed here and printed with
 their formula ("68−52=16，16÷52=30.8%") so a reader can redo them. An LLM may only rephrase the template
-prose, and its text is kept only when the shared verifier finds every number grounded (assistant/brief_polish.py).
+prose, and its text is kept only when the shared verifier finds every number grounded (assistant/brief/polish.py).
 """
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from assistant import charts
-from assistant.brief_sections import Ctx, Unit, applications, findings, overview, proactive, problems, review
-from assistant.brief_sources import (Finding, SourceBook, load_cells, load_findings, parse_years, resolve_agency,
+from assistant.brief import charts
+from assistant.brief.sections import Ctx, Unit, applications, findings, overview, proactive, problems, review
+from assistant.brief.sources import (Finding, SourceBook, load_cells, load_findings, parse_years, resolve_agency,
                                      source_label)
-from assistant.question import library_reports
+from assistant.answering.question import library_reports
 from index.errors import ConfigError
 from index.records import Citation
 
@@ -91,9 +91,9 @@ class Brief:
         return texts, computed
 
     def verify(self):
-        """The shared numeric verifier over the whole body (None when assistant.verify is not available)."""
+        """The shared numeric verifier over the whole body (None when assistant.answering.verify is not available)."""
         try:
-            from assistant.verify import verify
+            from assistant.answering.verify import verify
         except ImportError:
             return None
         texts, computed = self.grounding()
@@ -103,12 +103,12 @@ class Brief:
     def to_markdown(self, image_dir: Optional[str] = None, rel_to: Optional[str] = None, charts: str = "link") -> str:
         """`image_dir`: copy the charts there; `rel_to`: link them relative to this folder (the .md's);
         `charts`: "link", "embed" (data: URIs) or "none"."""
-        from assistant.brief_md import to_markdown
+        from assistant.brief.to_md import to_markdown
 
         return to_markdown(self, image_dir=image_dir, rel_to=rel_to, charts=charts)
 
     def to_docx(self, path) -> Path:
-        from assistant.brief_docx import to_docx
+        from assistant.brief.to_docx import to_docx
 
         return to_docx(self, path)
 
@@ -116,7 +116,7 @@ class Brief:
 def make_brief(library, agency: Optional[str] = None, years=None, llm="none",
                chart_dir: Optional[str] = None) -> Brief:
     """Assemble a 简报. `years`: list of ints, "2019-2020", or None for every year held. `llm`: "none", "local",
-    "openai", "auto" or a backend object (tests pass assistant.llm.ScriptedBackend)."""
+    "openai", "auto" or a backend object (tests pass assistant.llm.backends.ScriptedBackend)."""
     reports = library_reports(library)
     if not reports:
         raise ConfigError("资料库是空的：先运行 python -m assistant ingest data/sample")
@@ -146,7 +146,7 @@ def make_brief(library, agency: Optional[str] = None, years=None, llm="none",
                   notes=ctx.notes, facts_used=ctx.used)
     brief.sections = [_wrap_section(s) for s in brief.sections]
     if llm not in (None, "none"):
-        from assistant.brief_polish import polish
+        from assistant.brief.polish import polish
 
         polish(brief, llm)
     return brief

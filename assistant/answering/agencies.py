@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from assistant.question import Lexicon, ReportInfo, load_lexicon, norm
+from index.library import ReportInfo
+from assistant.answering.lexicon import Lexicon, load_lexicon, norm
 
 
 def _short_region(region: Optional[str]) -> list[str]:
@@ -31,7 +32,7 @@ def _short_region(region: Optional[str]) -> list[str]:
 def _vocab() -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
     """Agency type words and their short forms, and the national divisions (index/regions.json, shared with
     index/metadata.py) — so any province/city/county a user names is recognised, held or not."""
-    path = Path(__file__).resolve().parent.parent / "index" / "regions.json"
+    path = Path(__file__).resolve().parents[2] / "index" / "regions.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError:
@@ -270,21 +271,10 @@ def report_heading(library, file: str) -> Optional[str]:
     whose publisher is unknown — never its file name (downloaded reports are often named by a hash). From
     the metadata's evidence (title line or a crawler's 标题: header), else the first chunk's first title-like
     line."""
-    try:
-        rows = library.sql("SELECT meta_json FROM reports WHERE file = ?", (file,))
-        meta = json.loads((rows[0]["meta_json"] if hasattr(rows[0], "keys") else rows[0][0]) or "{}") if rows else {}
-    except Exception:  # a library without meta_json (tests' fakes): fall back to the text
-        meta = {}
-    texts = []
-    ev = meta.get("evidence", meta) if isinstance(meta, dict) else {}
-    for v in (ev.values() if isinstance(ev, dict) else []):
-        if isinstance(v, dict) and isinstance(v.get("text"), str):
-            texts.append(v["text"])
-    try:
-        first = library.sql("SELECT text FROM chunks WHERE file = ? ORDER BY ord LIMIT 2", (file,))
-        texts += [r["text"] if hasattr(r, "keys") else r[0] for r in first]
-    except Exception:
-        pass
+    rep = library.report(file)
+    texts = [v["text"] for v in (rep.evidence if rep else {}).values()
+             if isinstance(v, dict) and isinstance(v.get("text"), str)]
+    texts += [c.text for c in library.chunks(file)[:2]]
     for t in texts:
         m = re.search(r"([^\s。；，:：]{0,40}?(?:19|20)\d{2}\s*年度?\s*政府信息公开工作年度报告)", t or "")
         if m:
@@ -310,14 +300,7 @@ class Holdings:
     def tables_read(self, file: str) -> set[str]:
         """The standard tables of a report whose cells were read (at least one value)."""
         if self._read is None:
-            try:
-                rows = self.library.sql("SELECT file, tbl FROM facts WHERE value IS NOT NULL GROUP BY file, tbl", ())
-            except Exception:  # a library without a facts table (a test's fake): nothing is known to be unread
-                return set(self.TABLES)
-            self._read = {}
-            for r in rows:
-                f, t = (r["file"], r["tbl"]) if hasattr(r, "keys") else (r[0], r[1])
-                self._read.setdefault(f, set()).add(t)
+            self._read = self.library.tables_read()
         return self._read.get(file, set())
 
     def heading(self, file: str) -> Optional[str]:

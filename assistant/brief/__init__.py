@@ -1,0 +1,1 @@
+"""简报 drafts: sections written from cited facts and quotes, charts, and .docx/.md output."""

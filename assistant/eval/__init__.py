@@ -1,0 +1,1 @@
+"""Gold-question evaluation: our assistant beside a naive llama-index baseline."""

@@ -1,0 +1,1 @@
+"""Language-model backends (none, local llama.cpp, OpenAI-compatible server) behind one interface; the model only phrases."""
