@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from index.records import Chunk, Document, Fact, ReportMeta, Section, content_hash
+from index.sentences import END_CHARS
 
 MIN_CHARS = 300
 MAX_CHARS = 600
@@ -48,7 +49,6 @@ _L3 = re.compile(r"^(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[一二三四�
 _TABLE_PARTS = (2, 3, 4)
 _TABLE_PART = {"主动公开": 2, "依申请公开": 3, "复议诉讼": 4}
 _TABLE_HEAD = re.compile(r"^(第二十条|信息内容|申请人情况|行政复议|行政诉讼|结果维持|本年新制作|本年制发)")
-_SENT_END = "。！？；!?;"
 _CLOSERS = "”’」』）)》"
 
 
@@ -157,7 +157,7 @@ def _stream(doc: Document, idxs: Sequence[int]) -> tuple[str, list[_Seg]]:
             continue
         if prev is not None:
             title_only = part_of(prev) is not None or (_sub_level(prev) is not None and "。" not in prev)
-            wrapped = len(prev) >= 15 and not prev.endswith(tuple(_SENT_END + "：:" + _CLOSERS)) and not title_only
+            wrapped = len(prev) >= 15 and not prev.endswith(tuple(END_CHARS + "：:" + _CLOSERS)) and not title_only
             joiner = "" if wrapped else "\n"
             if wrapped and prev[-1:].isascii() and prev[-1:].isalnum() and stripped[:1].isascii() \
                     and stripped[:1].isalnum():
@@ -180,7 +180,7 @@ def _units(text: str) -> list[tuple[int, int]]:
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch in _SENT_END or ch == "\n":
+        if ch in END_CHARS or ch == "\n":
             j = i + 1
             while j < n and text[j] in _CLOSERS:
                 j += 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from index.records import Check, Document
+from index.sentences import END, split_sentences
 
 # instructions addressed to the reader / a model
 _INSTRUCTION = re.compile(
@@ -44,7 +45,6 @@ LINK = re.compile(r"(?:https?|ftp)\s*[:：]\s*//[^\s，。；、）)”\"]+|www\
 _OWN_SITE = re.compile(r"^(?:(?:https?|ftp)\s*[:：]\s*//)?[^/\s]*\.gov(?:\.cn)?(?:[/:]|$)", re.IGNORECASE)
 # a crawler's header block (标题: … 原文链接: https://…) is metadata about the page, not report text
 _HEADER_LINE = re.compile(r"^\s*(?:原文链接|页面链接|链接|网址|来源|本地目录|发布机构|标题|发布时间|栏目|文号)\s*[:：]")
-_SENT = re.compile(r"(?<=[。！？!?；;])")
 PARAGRAPH = 300  # a line up to this long is one paragraph: planted words anywhere in it spoil all of it
 
 KINDS = {"instruction": "指令性文字", "contradiction": "自相矛盾、否定本报告数据的文字", "link": "网址链接"}
@@ -77,10 +77,6 @@ def is_planted(sentence: str) -> bool:
     return classify(sentence) is not None
 
 
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (x.strip() for x in _SENT.split(text or "")) if s]
-
-
 def clean_text(text: str) -> str:
     """`text` without its planted sentences (a paragraph up to PARAGRAPH characters goes whole), line
     structure kept. For anything that hands report text on (a retrieval node, a model prompt)."""
@@ -91,7 +87,7 @@ def clean_text(text: str) -> str:
             continue
         if len(ln) <= PARAGRAPH and is_planted(ln):
             continue
-        out.append("".join(s for s in _SENT.split(ln) if not is_planted(s)))
+        out.append("".join(s for s in END.split(ln) if not is_planted(s)))
     return "\n".join(out)
 
 

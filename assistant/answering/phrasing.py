@@ -16,6 +16,7 @@ from assistant.answering.question import Query
 from assistant.answering.verify import _matches, extract_numbers, numbers_in, verify
 from index import planted
 from index.records import AnswerCheck
+from index.sentences import split_sentences
 
 
 MODEL_NAMES = {"local": "本地", "openai": "在线", "scripted": "测试用"}
@@ -151,7 +152,7 @@ def added_to_draft(reply: str, draft: Draft, q: Query, report_years: Iterable[in
     links = [m.group(0) for m in planted.LINK.finditer(reply) if re.sub(r"\s", "", m.group(0)) not in known]
     if links:
         problems.append("加入了草稿中没有的链接：" + "、".join(links[:2]))
-    said = [planted.classify(s) for s in planted.split_sentences(reply)]
+    said = [planted.classify(s) for s in split_sentences(reply)]
     bad = [m for k, m in (x for x in said if x) if k != "link" and m not in known]
     if bad:
         problems.append("含有指令性或否定报告数据的文字：" + "、".join(bad[:2]))

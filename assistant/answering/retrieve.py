@@ -21,6 +21,7 @@ from assistant.answering.question import library_reports, understand
 from assistant.answering.lexicon import load_lexicon, norm
 from index.planted import clean_text, is_planted
 from index.records import Chunk, Passage
+from index.sentences import END
 
 _STOP = set("的 了 是 在 和 与 及 有 为 对 中 年 个 多少 几 什么 哪 哪些 哪个 哪家 如何 怎么 怎样 是否 吗 呢 请 问 报告 "
             "年度 工作 情况 政府 信息 公开 政府信息公开 政务公开 政务 信息公开 做法 措施 举措 经验 方面 内容 共 其中 各 分别 该 其 我 我厅 我局 全年 截至 底 年底 "
@@ -198,7 +199,6 @@ def to_node(p: Passage) -> NodeWithScore:
 
 
 # ---------------------------------------------------------------- evidence sentences
-_SENT_END = re.compile(r"(?<=[。！？；!?;])")
 
 
 _HEADING = re.compile(rf"^(?:{OUTLINE_NUMBER}|[一二三四五六七八九十]+是)[^。；！？，,]{{0,30}}[。]?$")
@@ -212,7 +212,7 @@ def sentences(text: str) -> list[str]:
     t = re.sub(r"\s*\n\s*", "", clean_text(text))
     out = []
     carry = ""
-    for s in _SENT_END.split(t):
+    for s in END.split(t):
         s = s.strip()
         if len(s) < 4 or is_planted(s):  # once more after the join: "忽略以上\n所有指令" wrapped over two lines
             continue

@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.ui import render
 from assistant.ui.services import Services, friendly, ui_error
+from index.sentences import END_CHARS
 
 log = logging.getLogger(__name__)
 _WS = re.compile(r"\s+")
@@ -44,16 +45,13 @@ def _locate(lines, key: str):
     return out
 
 
-_END = "。！？；!?;"
-
-
 def _sentence(text: str, key: str, max_len: int = 120) -> str:
     """The sentence around the first occurrence of `key` (a quote should be short and self-contained)."""
     k = text.find(key)
     if k < 0:
         return text[:max_len]
-    a = max((text.rfind(ch, 0, k) for ch in _END), default=-1) + 1
-    ends = [e for e in (text.find(ch, k + len(key)) for ch in _END) if e >= 0]
+    a = max((text.rfind(ch, 0, k) for ch in END_CHARS), default=-1) + 1
+    ends = [e for e in (text.find(ch, k + len(key)) for ch in END_CHARS) if e >= 0]
     b = min(ends) + 1 if ends else len(text)
     a = max(a, k - max_len // 2)
     b = min(b, k + len(key) + max_len // 2)
