@@ -49,6 +49,7 @@ class _Ref:
                 self.short[d.code] = short
         self.upper = [d for d in self.div.values() if d.rank < 3]  # provinces and prefectures
         ag = data["agencies"]
+        self.types: list[str] = ag["types"]
         self.aliases: dict[str, str] = ag["aliases"]
         self.national: list[str] = ag["national"]
         self.zones: dict[str, dict] = ag.get("zones", {})

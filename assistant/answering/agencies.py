@@ -7,13 +7,12 @@ the wrong agency.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
+from index.agency_names import reference
 from index.library import ReportInfo
 from assistant.answering.lexicon import Lexicon, load_lexicon, norm
 
@@ -32,15 +31,11 @@ def _short_region(region: Optional[str]) -> list[str]:
 def _vocab() -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
     """Agency type words and their short forms, and the national divisions (index/regions.json, shared with
     index/metadata.py) — so any province/city/county a user names is recognised, held or not."""
-    path = Path(__file__).resolve().parents[2] / "index" / "regions.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError:
-        return [], {}, []
-    types = sorted(set(raw["agencies"]["types"]) | set(raw["agencies"]["aliases"]), key=len, reverse=True)
-    aliases = dict(raw["agencies"]["aliases"])
+    ref = reference()
+    types = sorted(set(ref.types) | set(ref.aliases), key=len, reverse=True)
+    aliases = dict(ref.aliases)
     divs = []
-    for code, name in raw["divisions"].items():
+    for code, name in ((d.code, d.name) for d in ref.div.values()):
         short = re.sub(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|自治州|地区|盟|区|县|旗)$", "", name)
         if code.endswith("00") or len(short) >= 2:  # county names only when they are distinctive
             divs.append((name, short if len(short) >= 2 else name))

@@ -68,8 +68,8 @@ def parse_years(text: str, library_years: list[int]) -> tuple[list[int], Optiona
     years: list[int] = []
     phrase = None
     for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:-|至|到|~)\s*((?:19|20)\d{2})", t):
-        a, b = int(m.group(1)), int(m.group(2))
-        if a <= b <= a + 30:
+        a, b = sorted((int(m.group(1)), int(m.group(2))))  # 2020-2019 is the same span
+        if b <= a + 30:
             years.extend(range(a, b + 1))
             phrase = m.group(0)
     t2 = re.sub(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:-|至|到|~)\s*((?:19|20)\d{2})", " ", t)

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Optional
 
 from assistant.brief import charts
-from assistant.brief.sources import Finding, Quote, SourceBook, part_quotes, report_title
+from assistant.brief.sources import Finding, Quote, SourceBook, part_quotes
 from assistant.answering.question import ReportInfo
-from assistant.answering.lexicon import load_lexicon
 from assistant.answering.table_tool import fmt
 from index.library import LibraryFact
+from index.naming import full_title, short_agency
 
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 ORG_COLS = APPLICANTS[1:]
@@ -56,7 +56,7 @@ class Ctx:
     def label(self, r: ReportInfo) -> str:
         if self.single:
             return f"{r.year}年"
-        short = short_name(r.agency)
+        short = short_agency(r.agency)
         return short if len(self.years) == 1 else f"{short}{r.year}年"
 
     def cell(self, file: str, table: str, row: str, col: str) -> Optional[LibraryFact]:
@@ -96,14 +96,6 @@ class Ctx:
 
     def chart(self, name: str) -> Path:
         return self.chart_dir / f"{name}.png"
-
-
-def short_name(agency: Optional[str]) -> str:
-    a = agency or "未知机构"
-    for long, short in load_lexicon().aliases:
-        if long in a and long != short:
-            return a.replace(long, short)
-    return a
 
 
 MONEY_NOTE = "金额统一以万元表示（报告以元印出的已折算为万元，未作四舍五入）。"
@@ -238,7 +230,7 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
             if any(is_money(c) for c in cs) and MONEY_NOTE not in ctx.notes:
                 ctx.notes.append(MONEY_NOTE)
         if not parts and not zero:
-            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}没有可用的主动公开表格数据。")
+            ctx.notes.append(f"{full_title(u.report.agency, u.report.year)}没有可用的主动公开表格数据。")
             continue
         text = f"{u.label}，" + "；".join(parts)
         if zero:
@@ -273,7 +265,7 @@ def applications(ctx: Ctx, units: list[Unit]) -> dict:
         f, t = u.report.file, "依申请公开"
         new = ctx.cell(f, t, "本年新收", "总计")
         if new is None:
-            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}缺少“本年新收”总计，依申请公开部分从略。")
+            ctx.notes.append(f"{full_title(u.report.agency, u.report.year)}缺少“本年新收”总计，依申请公开部分从略。")
             continue
         new_vals[u.label] = (new, u)
         s = f"{u.label}，本年新收政府信息公开申请{show(new)}[{ctx.cite(new)}]"
@@ -385,7 +377,7 @@ def problems(ctx: Ctx, units: list[Unit]) -> dict:
         qs: list[Quote] = part_quotes(ctx.library, u.report, 5)
         pick = [q for q in qs if PROBLEM_WORDS.search(q.text)][:per] or qs[:per]
         if not pick:
-            ctx.notes.append(f"{report_title(u.report.agency, u.report.year)}第五部分（存在的主要问题及改进情况）未找到。")
+            ctx.notes.append(f"{full_title(u.report.agency, u.report.year)}第五部分（存在的主要问题及改进情况）未找到。")
             continue
         paras.append(f"{u.label}报告原文：" + "".join(f"“{_trim(q.text)}”[{ctx.book.quote(q)}]" for q in pick))
     return {"title": "五、存在的主要问题及改进情况", "paragraphs": paras}
@@ -393,7 +385,7 @@ def problems(ctx: Ctx, units: list[Unit]) -> dict:
 
 # ---------------------------------------------------------------- 六、数据核验提示
 def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> dict:
-    title = {u.report.file: report_title(u.report.agency, u.report.year) for u in units}
+    title = {u.report.file: full_title(u.report.agency, u.report.year) for u in units}
     paras = []
     for x in found:
         kind = "跨年衔接" if x.rule == "chain" else ("文表不一致" if x.rule == "conflict" else STATUS_CN.get(x.status, x.status))

@@ -13,22 +13,22 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from assistant.answering.agencies import find_agencies
-from assistant.answering.question import ReportInfo, library_reports
+from assistant.answering.question import ReportInfo, library_reports, parse_years as question_years
 from assistant.answering.lexicon import load_lexicon, norm
 from index.library import LibraryFact
 from index.errors import ConfigError
 from index.planted import is_planted
 from index.naming import full_title
 from index.records import Citation
+from index.sentences import END_CHARS
 
 PART_HEAD = re.compile(r"^\s?([一二三四五六])[、.．]\s*(总体情况|主动公开|收到和处理|政府信息公开行政复议|存在|.*其他需要报告)")
 PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-SENT_END = re.compile(r"(?<=[。；;！？!?\x00])")
+SENT_END = re.compile(rf"(?<=[{END_CHARS}\x00])")  # CUT ends one too
 HEADING = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d))")
 CUT = "\x00"  # a sentence boundary that is not punctuation (around headings), dropped from quotes
 
 
-report_title = full_title  # one formatter for answers, the app and 简报 (index/naming.py)
 
 
 # ---------------------------------------------------------------- agencies and years
@@ -49,18 +49,15 @@ def resolve_agency(library, name: str, reports: Optional[list[ReportInfo]] = Non
 
 
 def parse_years(text: Optional[str]) -> Optional[list[int]]:
-    """'2019-2020' / '2019—2020' / '2019,2020' / '2019' → a list of years; None/'' → all years held."""
+    """'2019-2020' / '2019—2020' / '2019,2020' / '2019' → a list of years (the questions' own year reader);
+    None/'' → all years held; anything else but years and separators is an error that says how to write it."""
     if not text:
         return None
-    t = str(text).strip().replace("—", "-").replace("–", "-").replace("～", "-").replace("至", "-")
-    m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", t)
-    if m:
-        a, b = sorted((int(m.group(1)), int(m.group(2))))
-        return list(range(a, b + 1))
-    parts = re.split(r"[,，、\s]+", t)
-    if all(re.fullmatch(r"\d{4}", p) for p in parts if p):
-        return sorted({int(p) for p in parts if p})
-    raise ConfigError(f"无法识别年份“{text}”：请写成 2019-2020 或 2019,2020")
+    t = norm(str(text))
+    years, _ = question_years(t, [])
+    if not years or re.sub(r"(?:19|20)\d{2}|[-至到~,，、年\s]", "", t):
+        raise ConfigError(f"无法识别年份“{text}”：请写成 2019-2020 或 2019,2020")
+    return years
 
 
 # ---------------------------------------------------------------- quotes
@@ -234,8 +231,8 @@ def source_label(c: Citation) -> str:
         loc = f"{c.table}表 · {c.row} · {c.column}"
         if c.line_start:
             loc += f"（{c.where}）"
-        return f"{report_title(c.agency, c.year)} {loc}"
-    return f"{report_title(c.agency, c.year)} {c.where}：“{c.quote}”"
+        return f"{full_title(c.agency, c.year)} {loc}"
+    return f"{full_title(c.agency, c.year)} {c.where}：“{c.quote}”"
 
 
 def load_cells(library, agencies: list[str], years: list[int]) -> list[LibraryFact]:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from assistant.ui import render
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
-from index.naming import humanize, names_of, rule_name
+from index.naming import humanize, names_of, rule_name, short_agency
 
 log = logging.getLogger(__name__)
 ALL = "全部"
@@ -29,15 +29,7 @@ def facts_frame(svc: Services, agency=None, year=None, table=None, row=None) -> 
 
 
 def _label(agency, year) -> str:
-    return f"{_short(agency)} {year}"
-
-
-def _short(agency) -> str:
-    """Agency names are long; charts use a compact form (full names stay in tables and tooltips)."""
-    a = agency or "未识别"
-    for full, short in (("人力资源和社会保障厅", "人社厅"), ("人力资源和社会保障局", "人社局"), ("人民政府", "政府")):
-        a = a.replace(full, short)
-    return a
+    return f"{short_agency(agency)} {year}"
 
 
 def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计", table: str = "依申请公开") -> pd.DataFrame:
@@ -57,7 +49,7 @@ def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计"
 def applications_frame(svc: Services) -> pd.DataFrame:
     facts = svc.facts(table=APPLY[0], row="本年新收", column=APPLY[1])
     # one bar per report, coloured by agency: stacking agencies into a yearly total would add up unlike things
-    return pd.DataFrame([(_label(f["agency"], f["year"]), _short(f["agency"]), f["value"] or 0) for f in facts],
+    return pd.DataFrame([(_label(f["agency"], f["year"]), short_agency(f["agency"]), f["value"] or 0) for f in facts],
                         columns=["报告", "机关", "件数"])
 
 

@@ -29,11 +29,6 @@ def fmt_value(v) -> str:
     return str(int(f)) if f.is_integer() else f"{f:g}"
 
 
-def report_title(agency: Optional[str], year: Optional[int], file: str = "") -> str:
-    """The report's full title; the file name never stands in for it (staff do not know reports by it)."""
-    return full_title(agency, year)
-
-
 def split_section(section: Optional[str]) -> tuple[str, str]:
     """'一、总体情况 > （一）…' -> ('一、总体情况', '（一）…')."""
     parts = [p.strip() for p in (section or "").split(">") if p.strip()]
@@ -49,7 +44,7 @@ def citation_text(agency, year, file, section, line_start, line_end=None, page=N
                   table=None, row=None, column=None, page_end=None) -> str:
     """The reference staff paste into documents."""
     part, sub = split_section(section)
-    bits = [report_title(agency, year, file)]
+    bits = [full_title(agency, year)]
     if table:
         bits.append(f"“{table}”表 {row or ''}{'／' + column if column else ''}".strip())
     if part:
