@@ -80,7 +80,8 @@ def _page_number(section) -> None:
         _east_asian(r, "宋体")
 
 
-def _setup(doc) -> None:
+def page_setup(doc) -> None:
+    """A4 公文 page, margins, styles with East Asian fonts and page numbers; the conversation export uses it too."""
     normal = doc.styles["Normal"]
     _style(normal, BODY_FONT, SIZE_3)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -115,7 +116,7 @@ def _widths(table, ncols: int, text_width_cm: float = TEXT_WIDTH) -> None:
 def to_docx(brief, path) -> Path:
     path = Path(path)
     doc = Document()
-    _setup(doc)
+    page_setup(doc)
     t = doc.add_heading(brief.title, level=0)
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in brief.sections:

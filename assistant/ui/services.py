@@ -88,6 +88,7 @@ class Services:
         self._library = None
         self._ingestor = None
         self._assistants: dict[str, Any] = {}
+        self._conversations = None
         self._lock = threading.RLock()  # lazy creation of parts only (never held during slow work)
         self._write = threading.Lock()  # one write from this process at a time (Ingestor also locks the store)
         self.first_run_status: dict[str, Any] = {"state": "idle", "done": 0, "total": 0, "message": ""}
@@ -117,6 +118,15 @@ class Services:
 
                 self._assistants[kind] = Assistant(store_dir=self.store_dir, llm=kind)
             return self._assistants[kind]
+
+    def conversations(self):
+        """The kept conversations (index/conversations.py): one store, one SQLite connection, per app process."""
+        with self._lock:
+            if self._conversations is None:
+                from index.conversations import ConversationStore
+
+                self._conversations = ConversationStore(self.store_dir)
+            return self._conversations
 
     def warm_up(self, kind: Optional[str] = None) -> None:
         a = self.assistant(kind)
