@@ -103,7 +103,7 @@ def accuracy(reports: list[dict]) -> list[tuple]:
 
 
 def synthetic(n: int) -> list[tuple]:
-    """Reports made by bench/synth.py (another engineer's generator: new balanced numbers, 4 layouts)."""
+    """Reports made by bench/synth.py (a generator of new balanced numbers in 4 layouts)."""
     from bench.synth import generate
 
     rows = []

@@ -91,11 +91,9 @@ class Brief:
         return texts, computed
 
     def verify(self):
-        """The shared numeric verifier over the whole body (None when assistant.answering.verify is not available)."""
-        try:
-            from assistant.answering.verify import verify
-        except ImportError:
-            return None
+        """The shared numeric verifier over the whole body."""
+        from assistant.answering.verify import verify
+
         texts, computed = self.grounding()
         return verify(self.body_text(), texts, computed=computed, allowed_years=self.years,
                       n_citations=len(self.sources))

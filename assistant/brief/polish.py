@@ -24,11 +24,8 @@ _CITE = re.compile(r"\[\d+\]")
 def _backend(llm):
     if not isinstance(llm, str):
         return llm  # a backend object (tests pass assistant.llm.backends.ScriptedBackend)
-    try:
-        from assistant.llm.backends import get_backend
-    except ImportError as e:  # the LLM module is optional for briefs
-        log.warning("brief: LLM backends unavailable (%s); template prose kept", e)
-        return None
+    from assistant.llm.backends import get_backend
+
     return get_backend(llm)
 
 

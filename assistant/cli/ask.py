@@ -10,7 +10,7 @@ import click
 @click.command("ask")
 @click.argument("question", required=False)
 @click.option("--store", "-s", "store", default=None, help="store directory (default ASSISTANT_STORE or ./data/store)")
-@click.option("--json", "as_json", is_flag=True, help="print the answer as JSON (interfaces.md `ask --json`)")
+@click.option("--json", "as_json", is_flag=True, help="print the answer as JSON (Answer.to_dict: answer, citations, checks, route, timings)")
 @click.option("--llm", type=click.Choice(["auto", "none", "local", "openai"]), default="auto", show_default=True,
               help="who phrases the answer; numbers always come from the facts")
 @click.option("--batch", "-b", type=click.Path(exists=True, dir_okay=False), default=None,

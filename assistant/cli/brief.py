@@ -40,8 +40,7 @@ def command(agency, years, out, store, llm):
     else:
         Path(out).write_text(brief.to_markdown(image_dir=chart_dir, rel_to=str(Path(out).parent)), encoding="utf-8")
     res = brief.verify()
-    status = "未核验（assistant.answering.verify 不可用）" if res is None else (
-        "全部数字可追溯" if res.ok else "有无法追溯的数字：" + "、".join(res.unverified))
+    status = "全部数字可追溯" if res.ok else "有无法追溯的数字：" + "、".join(res.unverified)
     kept = sum(1 for p in brief.polish if p.get("status") == "kept")
     click.echo(f"{out or '(stdout)'}: {brief.title}；{len(brief.sources)} 个来源，{len(brief.charts)} 张图；{status}"
                + (f"；大模型润色保留 {kept}/{len(brief.polish)} 段" if brief.polish else ""), err=True)

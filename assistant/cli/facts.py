@@ -11,7 +11,7 @@ from index.errors import IngestError
 
 
 def facts_report(path: Path) -> dict:
-    """One report as the `facts --json` record of interfaces.md (parse only)."""
+    """One report as the `facts --json` record: its metadata, facts and checks (parse only)."""
     from index.pipeline import parse_report
 
     pr = parse_report(path)
@@ -65,7 +65,7 @@ def _print_table(rep: dict) -> None:
 
 @click.command("facts")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="print the JSON of interfaces.md instead of tables")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON record per report instead of tables")
 def command(paths, as_json):
     """Parse reports without embedding anything; print metadata, table facts and audit warnings.
 

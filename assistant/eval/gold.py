@@ -1,6 +1,6 @@
 """Gold-question scoring, ours and the naive llama-index baseline side by side.
 
-Scoring (shared/spec/report-format.md): every `expect` item must be stated — a number counts only as a whole
+Scoring: every `expect` item must be stated — a number counts only as a whole
 number, not inside another ("16" is not in "160"); alternatives are separated by `|`; every file in `sources`
 must be cited; `refuse: true` questions must be refused (and others must not be).
 """

@@ -95,6 +95,19 @@ def get_backend(kind: Optional[str] = "auto") -> Optional[ChatBackend]:
     return llm_local.LocalLLM() if llm_local.available() else None
 
 
+def available_backends() -> list[str]:
+    """The kinds that would work now, without loading a model: none always, local when its GGUF is assembled
+    and llama-cpp-python imports, openai when a server is configured."""
+    from assistant.llm import local as llm_local
+
+    out = ["none"]
+    if llm_local.available():
+        out.append("local")
+    if os.environ.get("ASSISTANT_OPENAI_BASE_URL"):
+        out.append("openai")
+    return out
+
+
 def backend_name(backend: Optional[ChatBackend]) -> str:
     return "none" if backend is None else backend.name
 

@@ -58,8 +58,8 @@ def generate(get_library, agency: Optional[str], y_from, y_to, llm: str = "none"
         md = out / f"{stem}.md"
         md.write_text(brief.to_markdown(charts="embed"), encoding="utf-8")
         res = brief.verify()
-        ok = "未核验" if res is None else ("**核验通过**：全部数字可追溯到事实、原文或算式" if res.ok else
-                                        "**注意**：以下数字无法追溯，请人工核对：" + "、".join(res.unverified))
+        ok = ("**核验通过**：全部数字可追溯到事实、原文或算式" if res.ok else
+              "**注意**：以下数字无法追溯，请人工核对：" + "、".join(res.unverified))
         kept = sum(1 for p in brief.polish if p.get("status") == "kept")
         lines = [f"{ok} · {len(brief.sources)} 个来源 · {len(brief.charts)} 张图 · 用时 {time.time() - t0:.1f} 秒"]
         if brief.polish:

@@ -1,7 +1,7 @@
 """The standard tables' vocabulary (both templates) and fuzzy matching of printed labels to it.
 
-Canonical names are those of ../shared/gold/seed_facts.json "schema" (2019 template) and of
-../shared/spec/interfaces.md (2021 template). Each row has one or more *keys*: the distinctive words of
+Canonical names are those of the gold facts' schema (data/gold, 2019 template) and of the 2021
+template's printed rows. Each row has one or more *keys*: the distinctive words of
 its printed label. A printed label matches a key when most of the key's characters appear in it, in
 order (LCS coverage) — robust to labels broken mid-word, a dropped character or two (hongze_2023 prints
 "其他法律行政止公开"), full/half-width brackets and numbering in any style.
