@@ -4,7 +4,7 @@ and a numbered source book so every figure in the draft carries its [n].
 
 Quotes: the section of a sentence comes from the stored chunks (kind="text", section path starting with
 "五、" etc.); the sentence itself is cut from the report's source lines, so its line span is exact even when
-a PDF hard-wrapped it over several lines.
+a PDF hard-wrapped it over several lines — both by assistant/answering/outline.py, which the answers use too.
 """
 from __future__ import annotations
 
@@ -15,20 +15,11 @@ from typing import Optional
 from assistant.answering.agencies import find_agencies
 from assistant.answering.question import ReportInfo, library_reports, parse_years as question_years
 from assistant.answering.lexicon import load_lexicon, norm
+from assistant.answering.outline import Quote, part_spans, sentences, source_lines
 from index.library import LibraryFact
 from index.errors import ConfigError
-from index.planted import is_planted
 from index.naming import full_title
 from index.records import Citation
-from index.sentences import END_CHARS
-
-PART_HEAD = re.compile(r"^\s?([一二三四五六])[、.．]\s*(总体情况|主动公开|收到和处理|政府信息公开行政复议|存在|.*其他需要报告)")
-PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-SENT_END = re.compile(rf"(?<=[{END_CHARS}\x00])")  # CUT ends one too
-HEADING = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d))")
-CUT = "\x00"  # a sentence boundary that is not punctuation (around headings), dropped from quotes
-
-
 
 
 # ---------------------------------------------------------------- agencies and years
@@ -61,89 +52,7 @@ def parse_years(text: Optional[str]) -> Optional[list[int]]:
 
 
 # ---------------------------------------------------------------- quotes
-@dataclass
-class Quote:
-    file: str
-    agency: Optional[str]
-    year: Optional[int]
-    text: str
-    line_start: int
-    line_end: int
-    page: Optional[int] = None
-    section: Optional[str] = None
-    page_end: Optional[int] = None
-
-
-def source_lines(library, file: str) -> list[tuple[int, Optional[int], str]]:
-    """(line, page, text) for every line of a report, as the loader numbered them at ingest."""
-    try:
-        lines = library.source_lines(file) or []
-    except Exception:  # a copy that no longer loads: no quotes from it
-        lines = []
-    return [(ln.line, ln.page, ln.text) for ln in lines]
-
-
-def part_spans(library, file: str, part: int, lines: list[tuple[int, Optional[int], str]]) -> list[tuple[int, int]]:
-    """Index ranges (into `lines`) of one of the six standard parts: from the stored text chunks' section paths,
-    or, when the store has no chunks for the file, from the part headings in the lines themselves."""
-    head = "一二三四五六"[part - 1] + "、"
-    pos = {(pg, ln): i for i, (ln, pg, _) in enumerate(lines)}
-    spans = []
-    for c in library.chunks(file, kinds=["text"]):
-        if not str(c.section).strip().startswith(head):
-            continue
-        a = pos.get((c.page, c.line_start))
-        b = pos.get((c.page_end if c.page_end is not None else c.page, c.line_end))
-        if a is not None and b is not None:
-            spans.append((a, b))
-    if spans:
-        return spans
-    start = None
-    for i, (_, _, t) in enumerate(lines):
-        m = PART_HEAD.match(t)
-        if not m or t.startswith("\t"):
-            continue
-        n = PART_NO[m.group(1)]
-        if n == part:
-            start = i
-        elif start is not None and n > part:
-            return [(start, i - 1)]
-    return [(start, len(lines) - 1)] if start is not None else []
-
-
-def sentences(lines: list[tuple[int, Optional[int], str]], spans: list[tuple[int, int]], file: str,
-              agency: Optional[str], year: Optional[int], section: str) -> list[Quote]:
-    """Sentences of the spans with the exact lines they come from. Hard-wrapped lines are joined; the heading
-    line of the part is skipped."""
-    out: list[Quote] = []
-    for a, b in spans:
-        buf, owners = "", []
-        for i in range(a, b + 1):
-            ln, pg, t = lines[i]
-            t = re.sub(r"\s+", " ", t).strip()
-            if not t or PART_HEAD.match(t):
-                continue
-            if HEADING.match(t):  # a sub-heading starts a new sentence; a short one is a sentence of its own
-                t = CUT + t + (CUT if len(t) <= 40 and not re.search(r"[。；;！？!?]", t) else "")
-            elif buf and re.search(r"[A-Za-z0-9]$", buf) and re.match(r"[A-Za-z0-9]", t):
-                t = " " + t
-            buf += t
-            owners += [i] * len(t)
-        pos = 0
-        for s in SENT_END.split(buf):
-            if not s:
-                continue
-            start, end = pos, pos + len(s) - 1
-            pos += len(s)
-            txt = s.replace(CUT, "").strip().rstrip("；;，,")
-            if len(txt) < 6 or is_planted(txt):  # planted text (index/planted.py) is never quoted in a 简报
-                continue
-            i0, i1 = owners[start], owners[end]
-            out.append(Quote(file, agency, year, txt, lines[i0][0], lines[i1][0], lines[i0][1], section,
-                             lines[i1][1] if lines[i1][1] != lines[i0][1] else None))
-    return out
-
-
+# the sentence cutter and the part locator are the answers' own (assistant/answering/outline.py): one copy
 def part_quotes(library, report: ReportInfo, part: int) -> list[Quote]:
     lines = source_lines(library, report.file)
     if not lines:
