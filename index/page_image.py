@@ -17,6 +17,7 @@ shown, unboxed, with a note saying so — never a box in the wrong place.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from index.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 DPI = 100  # the whole page: an A4 page is 827×1169 px, legible when enlarged, ~100 KB as a palette PNG
 ZOOM_DPI = 160  # the band around the box, where staff read the printed figure
@@ -191,14 +194,18 @@ def page_count(path: Path | str) -> int:
         return 1
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except Exception as e:  # pdfium raises its own PdfiumError for a broken file
-        raise PageError(f"{path.name}：PDF 无法打开，不能显示原页（{e}）") from None
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
+    from index.loaders.pdf import PDFIUM
+
+    with PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except Exception as e:  # pdfium raises its own PdfiumError (in English) for a broken file: logged, not shown
+            log.warning("pdfium cannot open %s: %s", path, e)
+            raise PageError(f"{path.name}：PDF 文件已损坏或无法打开，不能显示原页") from None
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
 
 
 def _check_page(path: Path, page_no: int) -> int:
@@ -217,11 +224,19 @@ def _page_pil(path: Path, page_no: int, dpi: float, source_dpi: Optional[float] 
         return img, 1.0  # a page image is shown in its own pixels (its OCR boxes are in them)
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return pdf[page_no - 1].render(scale=dpi / 72).to_pil().convert("RGB"), dpi / 72
-    finally:
-        pdf.close()
+    from index.loaders.pdf import PDFIUM
+
+    with PDFIUM:  # every handle closed inside the lock, none left for the garbage collector to close outside it
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            page = pdf[page_no - 1]
+            bitmap = page.render(scale=dpi / 72)
+            img = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+            page.close()
+            return img, dpi / 72
+        finally:
+            pdf.close()
 
 
 def _png(img) -> bytes:
@@ -264,14 +279,20 @@ def render_page(path: Path | str, page_no: int, boxes: Sequence[Box] = (), dpi: 
 
 
 def _zoom(path: Path, page_no: int, boxes: Sequence[Box], box_dpi: float) -> bytes:
-    """The page's full width, from a little above the first box to a little below the last, at ZOOM_DPI."""
+    """The band of the page around the boxes at ZOOM_DPI: from a little above the first box to a little below
+    the last, and half the page wide around them (or wider, for a line that spans more). Shown as wide as the
+    whole page is shown, so the cited figure reads about twice as large; a full-width band would not."""
     img, per_unit = _page_pil(path, page_no, ZOOM_DPI)
     k = per_unit * 72.0 / box_dpi if path.suffix.lower() not in IMAGE_EXTS else 1.0
     px = [tuple(int(round(v * k)) for v in b) for b in boxes]
     margin = int(ZOOM_DPI * 0.6)  # ~1.5 cm: the row above and below, so a cell is seen with its neighbours
     top = max(0, min(b[1] for b in px) - margin)
     bottom = min(img.size[1], max(b[3] for b in px) + margin)
-    drawn = _draw(img, px).crop((0, top, img.size[0], bottom))
+    w = img.size[0]
+    x0, x1 = max(0, min(b[0] for b in px) - margin), min(w, max(b[2] for b in px) + margin)
+    want = max(x1 - x0, w // 2)
+    left = min(max(0, (x0 + x1) // 2 - want // 2), w - want)
+    drawn = _draw(img, px).crop((max(0, left), top, min(w, max(0, left) + want), bottom))
     return _png(drawn)
 
 

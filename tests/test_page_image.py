@@ -65,6 +65,15 @@ def _red_on_border(img, box) -> bool:
     return bool(red.mean() > 0.2)
 
 
+def _red_width(img) -> int:
+    """Width in pixels of the red the box is drawn in (one box on the image)."""
+    import numpy as np
+
+    a = np.asarray(img).astype(int)
+    xs = np.nonzero(((a[..., 0] > 170) & (a[..., 1] < 90) & (a[..., 2] < 90)).any(axis=0))[0]
+    return int(xs.max() - xs.min() + 1) if xs.size else 0
+
+
 def _cell_box(pdf: Path, facts, f):
     """cell_box for fact f as Library.page_image calls it: the facts of f's line in their stored order."""
     import pdfplumber
@@ -144,8 +153,10 @@ def test_a_page_is_rendered_with_the_box_on_the_figure(tmp_path):
     x0, y0, x1, y1 = img.boxes[0]
     assert _ink(unboxed, (x0 + 1, y0 + 1, x1 - 1, y1 - 1)) > _ink(unboxed, (x0, y1 + 40, x1, y1 + 40 + (y1 - y0))) \
         or _ink(unboxed, (x0, y1 + 40, x1, y1 + 40 + (y1 - y0))) < 0.05
+    # the close-up: a band of the page around the box (wider than high) in which the box is drawn larger
     zoom = _png(img.zoom)
-    assert zoom.size[0] > shown.size[0] and zoom.size[1] < zoom.size[0]  # a wider, shorter band of the page
+    assert zoom.size[1] < zoom.size[0] <= pi.ZOOM_DPI / pi.DPI * shown.size[0]
+    assert _red_width(zoom) > 1.4 * _red_width(shown)
 
 
 def test_a_bad_page_is_a_clear_error():

@@ -1,9 +1,13 @@
 """HTML and text the tabs show: answers with clickable [n], the source panel, search hits, citations.
 
 Everything taken from a report or a model is escaped here before it is put into HTML.
+The source panel of a citation: its header (report, table cell or section, page and line, 扫描件识别 when OCR
+read it), for a cell the cited row with its labels, the printed page with the spot boxed when the report has
+pages (a close-up, the whole page on click), then the text view (the lines around the quote, or the table).
 """
 from __future__ import annotations
 
+import base64
 import html
 import re
 from typing import Iterable, Optional
@@ -79,7 +83,8 @@ def citation_choice(c: dict) -> str:
         what = f"{c.get('table')}：{c.get('row')}／{c.get('column')} = {fmt_value(c.get('value'))}"
     else:
         what = split_section(c.get("section"))[0] or "正文"
-    return f"[{c['n']}] {who} · {what} · {where(c.get('line_start'), c.get('line_end'), c.get('page'), c.get('page_end'))}"
+    loc = where(c.get('line_start'), c.get('line_end'), c.get('page'), c.get('page_end'))
+    return f"[{c['n']}] {who} · {what} · {loc}" + (" · 扫描件识别" if c.get("scan") else "")
 
 
 def _highlight(text: str, needle: str) -> str:
@@ -97,11 +102,12 @@ def _highlight(text: str, needle: str) -> str:
     return esc(text[:a]) + "<mark>" + esc(text[a:b]) + "</mark>" + esc(text[b:])
 
 
-def passage_panel(c: dict, lines: list[tuple[str, int, Optional[int]]], context: int = 4) -> str:
-    """The cited lines with the quoted span highlighted and a few lines around them."""
+def passage_panel(c: dict, lines: list[tuple[str, int, Optional[int]]], context: int = 4, page_html: str = "") -> str:
+    """The cited lines with the quoted span highlighted and a few lines around them (after `page_html`, the
+    printed page, when there is one)."""
     ls, le, page = c.get("line_start") or 0, c.get("line_end") or c.get("line_start") or 0, c.get("page")
     idx = [i for i, (_, n, p) in enumerate(lines) if ls <= n <= le and (page is None or p is None or p == page)]
-    head = _panel_head(c)
+    head = _panel_head(c) + page_html + (_TEXT_HEAD if page_html else "")
     if not idx:
         return head + f'<blockquote class="nb-quote"><mark>{esc(c.get("quote"))}</mark></blockquote>' \
                '<p class="nb-muted">（原文行未找到，仅显示引用的文字）</p>'
@@ -122,12 +128,13 @@ def passage_panel(c: dict, lines: list[tuple[str, int, Optional[int]]], context:
     return head + '<div class="nb-source">' + "".join(rows) + "</div>"
 
 
-def table_panel(c: dict, facts: list[dict]) -> str:
-    """The cited report's table with the cited cell highlighted, then the line the value was read from."""
+def table_panel(c: dict, facts: list[dict], page_html: str = "") -> str:
+    """The cited cell's row with its labels, the printed page (`page_html`, when there is one), then the
+    report's whole table with the cited cell highlighted."""
     head = _panel_head(c)
     tbl = [f for f in facts if f.get("tbl") == c.get("table")]
     if not tbl:
-        return head + f'<blockquote class="nb-quote"><mark>{esc(c.get("quote"))}</mark></blockquote>'
+        return head + page_html + f'<blockquote class="nb-quote"><mark>{esc(c.get("quote"))}</mark></blockquote>'
     rows, cols = [], []
     for f in tbl:
         if f["row_name"] not in rows:
@@ -148,11 +155,71 @@ def table_panel(c: dict, facts: list[dict]) -> str:
             out.append(f'<td class="{cls}">{esc(shown)}</td>')
         out.append("</tr>")
     out.append("</tbody></table></div>")
-    # the line the value was read from goes first: the table can be taller than the panel
-    src = c.get("quote") or ""
-    quote = (f'<p class="nb-muted">原文（{esc(where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end")))}）：</p>'
-             f'<blockquote class="nb-quote">{_highlight(src, fmt_value(c.get("value")))}</blockquote>') if src else ""
-    return head + quote + "".join(out)
+    # the cited row goes first: the table can be taller than the panel
+    whole = '<p class="nb-muted" style="margin:8px 0 2px">整张表：</p>' if page_html else ""
+    return head + cell_row(c, tbl) + page_html + whole + "".join(out)
+
+
+def _shown(f: dict) -> str:
+    return f.get("printed") if f.get("printed") not in (None, "") else fmt_value(f.get("value"))
+
+
+def cell_row(c: dict, facts: list[dict]) -> str:
+    """The cited cell as staff read it in the printed table: 表 · 行 · 列 = value, and the row's other columns
+    beside it (the line it was read from is only a run of digits without them)."""
+    row = [f for f in facts if f.get("tbl") == c.get("table") and f.get("row_name") == c.get("row")]
+    hit = next((f for f in row if f.get("col_name") == c.get("column")), None)
+    value = _shown(hit) if hit else fmt_value(c.get("value"))
+    unit = (hit or {}).get("unit") or ""
+    doubt = '<span class="nb-muted">（识别存疑，请对照原页）</span>' if hit and hit.get("uncertain") else ""
+    label = " · ".join(esc(x) for x in (c.get("table"), c.get("row"), c.get("column")) if x)
+    out = [f'<div class="nb-cell-row" style="margin:4px 0 8px"><div>{label} = <b>{esc(value)}</b>{esc(unit)}{doubt}</div>']
+    if row:
+        out.append('<div class="nb-table-wrap"><table class="nb-table"><thead><tr>')
+        out += [f"<th>{esc(f.get('col_name'))}</th>" for f in row]
+        out.append("</tr></thead><tbody><tr>")
+        for f in row:
+            if f is hit:
+                out.append(f'<td class="nb-cell-hit" style="font-weight:700"><mark>{esc(_shown(f))}</mark></td>')
+            else:
+                out.append(f"<td>{esc(_shown(f))}</td>")
+        out.append("</tr></tbody></table></div>")
+    loc = where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end"))
+    if loc:
+        out.append(f'<div class="nb-muted">原文位置：{esc(loc)}</div>')
+    return "".join(out) + "</div>"
+
+
+# ---------------------------------------------------------------- the printed page
+_TEXT_HEAD = '<p class="nb-muted" style="margin:8px 0 2px">文字版原文：</p>'
+_IMG_STYLE = "display:block;width:100%;height:auto;border:1px solid var(--border-color-primary);background:#fff"
+
+
+def _data_png(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def page_view(img) -> str:
+    """A rendered page (index.page_image.PageImage): the close-up of the boxed spot on top, the whole page on
+    click; the whole page at once when nothing could be boxed (with the reason)."""
+    where_ = f"原件第{img.page}页（共{img.pages}页）"
+    full = (f'<img class="nb-page-full" alt="{esc(where_)}整页" src="{_data_png(img.png)}" '
+            f'width="{img.width}" height="{img.height}" style="{_IMG_STYLE}">')
+    scan = "扫描件识别：文字和数字由识别读出，请以原页为准。" if img.scan else ""
+    if img.zoom:
+        return (f'<div class="nb-page" style="margin:6px 0">'
+                f'<div class="nb-muted">{esc(where_)} · 红框为引用处{("；" + esc(scan)) if scan else ""}</div>'
+                f'<img class="nb-page-zoom" alt="{esc(where_)}引用处放大" src="{_data_png(img.zoom)}" style="{_IMG_STYLE}">'
+                f'<details class="nb-page-more" style="margin-top:4px"><summary style="cursor:pointer">查看整页</summary>'
+                f'{full}</details></div>')
+    note = img.note or ("红框为引用处" if img.boxes else "")
+    return (f'<div class="nb-page" style="margin:6px 0"><div class="nb-muted">{esc(where_)}'
+            f'{(" · " + esc(note)) if note else ""}{("；" + esc(scan)) if scan else ""}</div>{full}</div>')
+
+
+def page_problem(message: str) -> str:
+    """Why the printed page is not shown; the text view below still is."""
+    return f'<div class="nb-empty nb-page-problem" style="margin:6px 0;padding:8px 12px">{esc(message)}</div>'
 
 
 def _panel_head(c: dict) -> str:
@@ -163,6 +230,8 @@ def _panel_head(c: dict) -> str:
     if part:
         meta.append(esc(part + (" > " + sub if sub else "")))
     meta.append(esc(where(c.get("line_start"), c.get("line_end"), c.get("page"), c.get("page_end"))))
+    if c.get("scan"):  # read by OCR: staff check the figure against the page image
+        meta.append('<span class="nb-badge nb-scan" title="这处文字由扫描件识别读出，请对照原页核对">扫描件识别</span>')
     title = full_title(c.get("agency"), c.get("year"))
     # the full title under the short header; the file name only on hover (a details view, not a name)
     return (f'<div class="nb-panel-head"><span class="nb-badge">[{esc(c.get("n"))}]</span> '

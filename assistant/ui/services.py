@@ -11,6 +11,8 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -20,6 +22,11 @@ from index.errors import AssistantError, ConfigError
 log = logging.getLogger(__name__)
 
 AUDIT_LABELS = {"pass": "通过", "fail": "不一致", "uncertain": "存疑", "not_assessable": "无法核验", None: "—"}
+
+# Formats whose reports have pages to show (an upload of page images is stored as one image-only PDF).
+PAGED_FORMATS = {"pdf", "image"}
+PAGE_TIMEOUT_S = 15.0  # a render slower than this (a huge page, an OCR upload hogging the CPU) is not waited for
+PAGES_KEPT = 24  # rendered pages kept for the next click (~50 KB each)
 
 # Backends the chat offers; `auto` is resolved by assistant.llm.backends.
 BACKEND_LABELS = {"none": "无模型", "local": "本地模型", "openai": "服务器模型"}
@@ -92,6 +99,9 @@ class Services:
         self._lock = threading.RLock()  # lazy creation of parts only (never held during slow work)
         self._write = threading.Lock()  # one write from this process at a time (Ingestor also locks the store)
         self.first_run_status: dict[str, Any] = {"state": "idle", "done": 0, "total": 0, "message": ""}
+        # page renders run beside the handler that asked, so a slow one can be given up on (and kept when done)
+        self._renders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-image")
+        self._pages: OrderedDict = OrderedDict()  # key -> Future of a PageImage
 
     # ------------------------------------------------------------ parts
     def library(self):
@@ -213,6 +223,38 @@ class Services:
         from assistant.answering.compose import line_tuples
 
         return line_tuples(self.library().source_lines(file) or [])
+
+    def page_image(self, file: str, page: Optional[int] = None, line: Optional[int] = None,
+                   line_end: Optional[int] = None, quote: str = "", cell: Optional[tuple[str, str, str]] = None,
+                   scan: Optional[str] = None, page_end: Optional[int] = None):
+        """The cited page with the spot boxed (Library.page_image: a PageImage with PNG bytes and a close-up), or
+        None for a report without pages (txt/md/html/docx: their source view is the text at the line).
+        Raises PageError (in Chinese) when the page cannot be shown, UserError when it takes over
+        PAGE_TIMEOUT_S; the render then goes on and the next click on the citation shows it."""
+        from index.page_image import PageError
+
+        lib = self.library()
+        rep = lib.report(file)
+        if rep is None:
+            raise PageError(f"{file}：库中没有这份报告，无法显示原页")
+        if rep.format not in PAGED_FORMATS:
+            return None
+        key = (file, rep.sha256, lib.version(), page, line, line_end, quote, tuple(cell) if cell else None, scan,
+               page_end)
+        with self._lock:
+            fut = self._pages.get(key)
+            if fut is None or (fut.done() and fut.exception() is not None):  # a failure is tried again
+                fut = self._renders.submit(lib.page_image, file, page=page, line=line, line_end=line_end,
+                                           quote=quote or "", cell=tuple(cell) if cell else None, scan=scan,
+                                           page_end=page_end)
+                self._pages[key] = fut
+            self._pages.move_to_end(key)
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        try:
+            return fut.result(timeout=PAGE_TIMEOUT_S)
+        except FutureTimeout:
+            raise UserError("原页图像生成较慢，请稍后再点一次这条引用；下面先显示文字版原文。") from None
 
     # ------------------------------------------------------------ writes
     def ingest(self, paths: list[str], progress: Optional[Callable] = None) -> list:

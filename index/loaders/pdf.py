@@ -10,6 +10,7 @@ text layer is never OCR'd. Encrypted and corrupt files are refused, and so is a 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from index.errors import IngestError
@@ -23,6 +24,9 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters than this in the whole file: no usable text layer
 _SCAN_PAGE_CHARS = 20  # a page with an image and fewer characters than this is a scan (a stamp, a page number)
+# PDFium may not be entered from two threads at once, not even for two documents (it crashes the process), and
+# the app runs an upload's OCR beside the source viewer's page renders: every pypdfium2 call holds this lock.
+PDFIUM = threading.RLock()
 
 
 def _check_encryption(path: Path) -> None:
@@ -82,13 +86,23 @@ def _ocr_scans(path: Path, scans: dict[int, list[Line]], progress) -> tuple[dict
 
     from . import ocr
 
-    pdf = pdfium.PdfDocument(str(path))
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
     try:
         def render(pno):
-            return lambda: pdf[pno - 1].render(scale=ocr.OCR_DPI / 72).to_pil()
+            def one():
+                with PDFIUM:  # per page, not per file: a viewer's render waits one page, not the whole OCR
+                    page = pdf[pno - 1]
+                    bitmap = page.render(scale=ocr.OCR_DPI / 72)
+                    img = bitmap.to_pil().copy()
+                    bitmap.close()
+                    page.close()
+                return img
+            return one
         lines = ocr.ocr_pages([(p, render(p)) for p in sorted(scans)], progress or ocr.PROGRESS.get())
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
