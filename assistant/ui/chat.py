@@ -1,7 +1,11 @@
-"""Chat tab: streamed, cited answers; [n] opens the source panel; backend switch; copy; thumbs + comment.
+"""Chat tab: streamed, cited answers; [n] opens the source panel; backend switch; copy; thumbs + comment;
+conversations kept per user (history.py: list, reopen, new, delete, export).
 
 The conversation lives in a `turns` state (question, answer text, citations as dicts); the Chatbot is redrawn
 from it, so the message HTML (escaped answer + [n] links) never has to be parsed back.
+Each answered turn is saved to the store (index/conversations.py) under the open conversation, whose id is the
+`conv_id` state; reopening one puts its saved turns back into `turns`, so the follow-up context (the earlier
+questions passed to Assistant.ask_stream) is the same as before the reload.
 Clicking an inline [n] runs page script (layout.HEAD_JS) that writes "turn:n" into a hidden textbox and
 clicks a hidden button, which opens that citation in the panel.
 """
@@ -12,8 +16,8 @@ from typing import Optional
 
 import gradio as gr
 
-from assistant.ui import render
-from assistant.ui.services import Services, friendly, ui_error
+from assistant.ui import history, render
+from assistant.ui.services import Services, friendly
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +60,15 @@ def plain_answer(t: dict) -> str:
 
 
 def source_panel(svc: Services, c: Optional[dict]) -> str:
-    """The printed page with the cited spot boxed, above the text view (assistant/ui/source_view.py)."""
-    from assistant.ui.source_view import source_panel as panel
-
-    return panel(svc, c)
+    if not c:
+        return render.EMPTY_PANEL
+    try:
+        if c.get("kind") == "cell" and c.get("table"):
+            return render.table_panel(c, svc.facts(file=c["file"], table=c["table"]))
+        return render.passage_panel(c, svc.source_lines(c["file"]))
+    except Exception as e:
+        log.exception("source panel")
+        return f'<div class="nb-empty">无法显示原文：{render.esc(friendly(e))}</div>'
 
 
 def status_line(t: dict) -> str:
@@ -84,7 +93,10 @@ def build_chat_tab(svc: Services) -> dict:
     choices = [(label if ok else f"{label}（不可用）", kind) for kind, label, ok in backends]
     turns = gr.State([])
     cur_turn = gr.State(-1)
+    conv_id = gr.State(None)  # the open conversation's id in the store; None until its first answer is saved
     with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=230, elem_id="conv-col"):
+            hist = history.build_history()
         with gr.Column(scale=3, min_width=420):
             backend = gr.Radio(choices, value=svc.default_backend(), label="回答方式", elem_id="chat-backend",
                                info="无模型：直接用表格数值和原文句子作答；模型只负责组织语言，数字均经核对。")
@@ -94,16 +106,17 @@ def build_chat_tab(svc: Services) -> dict:
             with gr.Row():
                 msg = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=6, elem_id="chat-input",
                                  max_length=500)
-                send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
+                send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send",
+                                 interactive=False)
             gr.Examples(EXAMPLES, inputs=[msg], label="示例问题")
             status = gr.Markdown(elem_id="chat-status")
             with gr.Row():
-                copy = gr.Button("复制回答（含出处）", size="sm", elem_id="chat-copy")
+                copy = gr.Button("复制回答（含出处）", size="sm", elem_id="chat-copy", interactive=False)
                 clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
             with gr.Accordion("对这条回答有意见？", open=False):
                 comment = gr.Textbox(label="意见（可选）", lines=2, elem_id="chat-comment",
                                      placeholder="例如：数字不对、出处不准、希望补充…")
-                send_comment = gr.Button("提交意见", size="sm", elem_id="chat-comment-send")
+                send_comment = gr.Button("提交意见", size="sm", elem_id="chat-comment-send", interactive=False)
                 comment_done = gr.Markdown()
         with gr.Column(scale=2, min_width=340):
             gr.Markdown("#### 原文出处")
@@ -112,45 +125,65 @@ def build_chat_tab(svc: Services) -> dict:
     plain = gr.Textbox(visible="hidden", elem_id="chat-plain")
     cite_target = gr.Textbox(visible="hidden", elem_id="nb-cite-target")
     cite_go = gr.Button("open", visible="hidden", elem_id="nb-cite-go")
+    store = svc.conversations()
+    list_outs = [hist["pick"], hist["note"], hist["delete"], hist["dl_docx"], hist["dl_md"]]
 
     def _cite_choices(t):
         return [(render.citation_choice(c), c["n"]) for c in t.get("citations") or []]
 
-    def respond(question, turns_v, kind):
+    def _save(request, t, cid):
+        """Keep the answered turn; a store that cannot be written costs the history, never the answer."""
+        try:
+            return store.add_turn(history.user_of(request), t, cid), ""
+        except Exception:
+            log.exception("save conversation turn")
+            return cid, "\n\n⚠ 这条问答未能保存到历史对话。"
+
+    def respond(question, turns_v, kind, cid, request: gr.Request):
         question = (question or "").strip()
-        if not question:
-            raise ui_error("请输入问题。")
-        history = [t["question"] for t in turns_v]
+        if not question:  # the send button is disabled while the box is empty; Enter on it does nothing
+            yield (gr.skip(),) * 9
+            return
+        history_q = [t["question"] for t in turns_v]
         t = {"question": question, "answer": "", "citations": [], "done": False, "llm": kind}
         turns_v = turns_v + [t]
-        yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "正在查找…", ""
+        yield messages(turns_v), "", turns_v, gr.skip(), gr.skip(), gr.skip(), "正在查找…", "", cid
         try:
             answer = None
-            for piece in svc.assistant(kind).ask_stream(question, history=history):
+            for piece in svc.assistant(kind).ask_stream(question, history=history_q):
                 if isinstance(piece, str):
                     t["answer"] += piece
-                    yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "正在作答…", ""
+                    yield messages(turns_v), "", turns_v, gr.skip(), gr.skip(), gr.skip(), "正在作答…", "", cid
                 else:
                     answer = piece
         except Exception as e:
             log.exception("ask %r", question)
             t.update(answer=f"抱歉，这个问题没有答好：{friendly(e)}", done=True, route="error")
-            yield messages(turns_v), "", turns_v, gr.update(), gr.update(), gr.update(), "", t["answer"]
+            cid, problem = _save(request, t, cid)  # kept too: it is part of what the follow-ups were asked after
+            yield messages(turns_v), "", turns_v, gr.skip(), gr.skip(), gr.skip(), problem, t["answer"], cid
             return
         d = answer.to_dict()
         t.update(answer=answer.text, citations=d["citations"], done=True, route=d["route"], llm=d.get("llm"),
                  checks=d.get("checks"), unverified=d.get("unverified_numbers"), timings_ms=d.get("timings_ms"))
+        cid, problem = _save(request, t, cid)
         i = len(turns_v) - 1
         first = t["citations"][0] if t["citations"] else None
         yield (messages(turns_v), "", turns_v, i,
                gr.update(choices=_cite_choices(t), value=first["n"] if first else None),
-               source_panel(svc, first), status_line(t), plain_answer(t))
+               source_panel(svc, first), status_line(t) + problem, plain_answer(t), cid)
 
-    outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain]
+    def refresh(cid, request: gr.Request):
+        return history.list_updates(svc, history.user_of(request), cid)
+
+    outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain, conv_id]
     # one answer at a time: a llama.cpp model is not safe to call from two threads, and 2 cores are shared
-    send.click(respond, [msg, turns, backend], outs, api_name="chat", concurrency_id="answer", concurrency_limit=1)
-    msg.submit(respond, [msg, turns, backend], outs, api_visibility="undocumented", concurrency_id="answer",
-               concurrency_limit=1)
+    send.click(respond, [msg, turns, backend, conv_id], outs, api_name="chat", concurrency_id="answer",
+               concurrency_limit=1).then(refresh, [conv_id], list_outs, api_visibility="undocumented")
+    msg.submit(respond, [msg, turns, backend, conv_id], outs, api_visibility="undocumented", concurrency_id="answer",
+               concurrency_limit=1).then(refresh, [conv_id], list_outs, api_visibility="undocumented")
+    msg.change(lambda q: gr.update(interactive=bool((q or "").strip())), [msg], [send], api_visibility="undocumented",
+               queue=False)
+    plain.change(lambda p: gr.update(interactive=bool(p)), [plain], [copy], api_visibility="undocumented", queue=False)
 
     def open_target(target, turns_v):
         try:
@@ -158,14 +191,14 @@ def build_chat_tab(svc: Services) -> dict:
             t = turns_v[ti]
             c = next(c for c in t["citations"] if c["n"] == n)
         except (ValueError, IndexError, StopIteration):
-            return gr.update(), gr.update(), gr.update()
+            return gr.skip(), gr.skip(), gr.skip()
         return ti, gr.update(choices=_cite_choices(t), value=n), source_panel(svc, c)
 
     cite_go.click(open_target, [cite_target, turns], [cur_turn, cite_list, panel], api_visibility="undocumented")
 
     def pick(n, ti, turns_v):
         if n is None or not (0 <= ti < len(turns_v)):
-            return gr.update()
+            return gr.skip()
         c = next((c for c in turns_v[ti]["citations"] if c["n"] == n), None)
         return source_panel(svc, c)
 
@@ -190,20 +223,66 @@ def build_chat_tab(svc: Services) -> dict:
     chatbot.like(like, [turns, backend], None, api_visibility="undocumented")
 
     def save_comment(text, turns_v, kind):
-        if not (text or "").strip():
-            raise ui_error("请先填写意见。")
+        if not (text or "").strip():  # the button is disabled until something is written
+            return gr.skip(), gr.skip()
         t = turns_v[-1] if turns_v else {}
         svc.save_feedback({"type": "comment", "comment": text.strip(), "turn": len(turns_v) - 1,
                            "question": t.get("question"), "answer": t.get("answer"), "backend": kind})
         return "", "已保存，谢谢！"
 
     send_comment.click(save_comment, [comment, turns, backend], [comment, comment_done], api_name="feedback")
+    comment.change(lambda c: gr.update(interactive=bool((c or "").strip())), [comment], [send_comment],
+                   api_visibility="undocumented", queue=False)
 
     copy.click(None, [plain], None, js="(t) => { window.nbCopy(t || ''); }")
-    def reset():
-        return [], [], -1, gr.update(choices=[], value=None), render.EMPTY_PANEL, "", ""
 
-    reset_outs = [chatbot, turns, cur_turn, cite_list, panel, status, plain]
-    clear.click(reset, None, reset_outs, api_visibility="undocumented")
-    chatbot.clear(reset, None, reset_outs, api_visibility="undocumented")  # the chatbot's own bin icon
-    return {"chatbot": chatbot, "msg": msg, "panel": panel}
+    # ------------------------------------------------------------ conversations
+    view_outs = [chatbot, turns, cur_turn, cite_list, panel, status, plain, conv_id, hist["confirm"]]
+
+    def blank(note=""):
+        return ([], [], -1, gr.update(choices=[], value=None), render.EMPTY_PANEL, note, "", None,
+                gr.update(visible=False))
+
+    def reset(request: gr.Request):
+        return blank() + history.list_updates(svc, history.user_of(request), None)
+
+    for b in (clear, hist["new"]):
+        b.click(reset, None, view_outs + list_outs, api_visibility="undocumented")
+    chatbot.clear(reset, None, view_outs + list_outs, api_visibility="undocumented")  # the chatbot's own bin icon
+
+    def reopen(cid, request: gr.Request):
+        user = history.user_of(request)
+        conv = store.load(user, cid) if cid else None
+        if conv is None:  # deleted in another tab meanwhile
+            return blank("这个对话已不存在（可能已在别处删除）。") + history.list_updates(svc, user, None)
+        turns_v = [t.to_dict() for t in conv.turns]
+        last = turns_v[-1] if turns_v else {}
+        first = last["citations"][0] if last.get("citations") else None
+        return ((messages(turns_v), turns_v, len(turns_v) - 1,
+                 gr.update(choices=_cite_choices(last), value=first["n"] if first else None),
+                 source_panel(svc, first), status_line(last) if last else "", plain_answer(last) if last else "",
+                 conv.id, gr.update(visible=False)) + history.list_updates(svc, user, conv.id))
+
+    hist["pick"].input(reopen, [hist["pick"]], view_outs + list_outs, api_visibility="undocumented")
+
+    def ask_delete(cid, request: gr.Request):
+        conv = store.load(history.user_of(request), cid) if cid else None
+        if conv is None:
+            return gr.skip(), gr.skip()
+        return gr.update(visible=True), f"确定删除对话“{render.esc(conv.title)}”吗？删除后无法恢复。"
+
+    hist["delete"].click(ask_delete, [conv_id], [hist["confirm"], hist["ask"]], api_visibility="undocumented")
+    hist["no"].click(lambda: gr.update(visible=False), None, [hist["confirm"]], api_visibility="undocumented")
+
+    def do_delete(cid, request: gr.Request):
+        user = history.user_of(request)
+        conv = store.load(user, cid) if cid else None
+        gone = store.delete(user, cid) if conv else False
+        if gone:
+            history.forget_export(cid)
+        note = f"已删除对话“{render.esc(conv.title)}”。" if gone else ""
+        return blank(note) + history.list_updates(svc, user, None)
+
+    hist["yes"].click(do_delete, [conv_id], view_outs + list_outs, api_visibility="undocumented")
+    return {"chatbot": chatbot, "msg": msg, "panel": panel, "load": refresh, "load_inputs": [conv_id],
+            "load_outputs": list_outs}

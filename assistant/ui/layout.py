@@ -123,7 +123,7 @@ def build_app(svc: Services) -> gr.Blocks:
                              elem_id="nb-banner", min_height=60 if empty else None)
         with gr.Tabs(elem_id="nb-tabs"):
             with gr.Tab("问答", id="chat", elem_id="tab-chat"):
-                chat.build_chat_tab(svc)
+                talk = chat.build_chat_tab(svc)
             with gr.Tab("年报库", id="library", elem_id="tab-library") as lib_tab:
                 lib = library_tab.build_library_tab(svc)
             with gr.Tab("原文检索", id="search", elem_id="tab-search") as s_tab:
@@ -155,6 +155,8 @@ def build_app(svc: Services) -> gr.Blocks:
             return gr.update(visible=True, value=f"资料库已就绪：{n} 份年报。{st.get('message') or ''}")
 
         fr = demo.load(first_run, None, [banner], api_visibility="undocumented")
+        # the user's kept conversations: listed on every page load (a reload starts a new one beside them)
+        demo.load(talk["load"], talk["load_inputs"], talk["load_outputs"], api_visibility="undocumented")
         fr.then(lambda: lib["refresh"](), None, [lib["table"], lib["pick"]], api_visibility="undocumented")
         fr.then(lambda: search_tab.refresh_filters(svc), None, [srch["agency"], srch["year"]], api_visibility="undocumented")
         lib_tab.select(lambda: lib["refresh"](), None, [lib["table"], lib["pick"]], api_visibility="undocumented")
