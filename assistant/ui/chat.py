@@ -60,15 +60,10 @@ def plain_answer(t: dict) -> str:
 
 
 def source_panel(svc: Services, c: Optional[dict]) -> str:
-    if not c:
-        return render.EMPTY_PANEL
-    try:
-        if c.get("kind") == "cell" and c.get("table"):
-            return render.table_panel(c, svc.facts(file=c["file"], table=c["table"]))
-        return render.passage_panel(c, svc.source_lines(c["file"]))
-    except Exception as e:
-        log.exception("source panel")
-        return f'<div class="nb-empty">无法显示原文：{render.esc(friendly(e))}</div>'
+    """The printed page with the cited spot boxed, above the text view (assistant/ui/source_view.py)."""
+    from assistant.ui.source_view import source_panel as panel
+
+    return panel(svc, c)
 
 
 def status_line(t: dict) -> str:
