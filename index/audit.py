@@ -231,7 +231,7 @@ def _number_conflicts(doc: Document, facts: list[Fact]) -> list[Check]:
             # "区政府办代表区政府受理…", "其中…": the sentence may count a narrower scope than the table
             before = text[max(0, m.start() - 16):m.start()]
             scoped = _SCOPE.search(before.split("。")[-1]) is not None
-            left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [])
+            left = CheckSide(f"正文第{ln.line}行「{m.group(0)}」", val, [], line=ln.line, page=ln.page, quote=m.group(0))
             right = CheckSide(f"表格 {table}/{row}/{fact.column}", fact.value, keys)
             out.append(Check(doc.file, "conflict", f"{table}/{row}", "uncertain" if scoped else "fail",
                              f"{doc.file}：正文写{label}{_n(val)}（{where}：「{m.group(0)}」），"

@@ -40,8 +40,8 @@ def check_from_row(r: sqlite3.Row) -> Check:
     for side in ("left", "right"):
         if d.get(side):
             s = d[side]
-            d[side] = CheckSide(label=s["label"], value=s.get("value"),
-                                cells=[tuple(c) for c in s.get("cells") or []])
+            d[side] = CheckSide(label=s["label"], value=s.get("value"), cells=[tuple(c) for c in s.get("cells") or []],
+                                line=s.get("line"), page=s.get("page"), quote=s.get("quote"))
     return Check(**d)
 
 

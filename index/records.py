@@ -168,6 +168,11 @@ class CheckSide:
     label: str  # e.g. "一+二 (总计列)"
     value: Optional[float]
     cells: list[tuple[str, str, str]] = field(default_factory=list)  # (table,row,column) keys used
+    # a side read from the report's prose (正文与表格一致): where it stands and its words, so an answer can
+    # quote and cite it without parsing the label
+    line: Optional[int] = None
+    page: Optional[int] = None
+    quote: Optional[str] = None
 
 
 @dataclass
@@ -342,6 +347,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     llm: str = "none"
     id: Optional[str] = None
+    # the question as the read side understood it (assistant's Query): a follow-up is resolved against it
+    # instead of re-reading every earlier question; not serialised
+    query: Any = None
 
     def to_dict(self) -> dict:
         return {

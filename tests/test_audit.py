@@ -70,6 +70,8 @@ def test_text_conflict_xiamen_licences():
     [c] = text_conflicts(doc, facts)
     assert (c.left.value, c.right.value, c.status) == (1217, 1037, "fail")
     assert "办结行政许可1217件" in c.left.label and c.right.cells == [("主动公开", "行政许可", "处理决定数量")]
+    # the prose side carries its own source, so an answer quotes and cites it without parsing the label
+    assert "办结行政许可1217件" in c.left.quote and c.left.quote in doc.lines[c.left.line - 1].text
 
 
 def test_no_false_alarms_on_other_samples():

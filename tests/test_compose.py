@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answering import compose, phrasing, table_tool
+from assistant.answering import compose, notes, phrasing, table_tool
 from assistant.answering.compose import Citations, SourceFiles, load_prompt, squash
 from assistant.answering.question import library_reports, understand
 from index.errors import ConfigError
@@ -53,7 +53,7 @@ def test_table_citations_quote_the_cell_line(library):
 def test_refusal_names_the_holdings(library):
     reports = library_reports(library)
     q = understand("广东省人社厅2020年收到多少申请？", library, reports=reports)
-    d = compose.refusal(q, reports, "agency")
+    d = notes.refusal(q, reports, "agency")
     assert d.refused and "广东省人社厅" in d.text and "厦门市人力资源和社会保障局（2020年）" in d.text
 
 
@@ -81,7 +81,7 @@ def test_loop_guard_stops_a_repeating_model():
 def test_holdings_say_when_a_year_is_unknown():
     from assistant.answering.question import ReportInfo
 
-    text = compose.holdings([ReportInfo("a.txt", "甲局", None, None, 2020), ReportInfo("b.txt", "甲局", None, None, None),
+    text = notes.holdings([ReportInfo("a.txt", "甲局", None, None, 2020), ReportInfo("b.txt", "甲局", None, None, None),
                              ReportInfo("c.pdf", None, None, None, None)])
     # an unknown publisher is said in words, not by its file name (often a hash: 001_0c9ceee508d7cea1.txt)
     assert text == "甲局（2020年、年度未知）；发布机关未能识别的报告（年度未知）"

@@ -19,6 +19,27 @@ def _chain(a, *questions):
     return ans
 
 
+def _chain_of_queries(a, *questions):
+    """As the chat keeps a conversation: each turn's understood query, not its words, goes into the history."""
+    hist, ans = [], None
+    for q in questions:
+        ans = a.ask(q, history=list(hist))
+        hist.append(ans.query)
+    return ans
+
+
+@pytest.mark.parametrize("chain", [
+    ("江苏人社厅2019年新收申请多少件？", "其中自然人提出的有多少？"),
+    ("山东人社厅2019年予以公开多少件", "江苏呢？", "两者相差多少？"),
+    ("哪年依申请公开最多？", "那2019年呢？"),
+])
+def test_a_follow_up_against_the_last_understood_query_answers_as_against_the_words(assistant, chain):
+    by_query, by_words = _chain_of_queries(assistant, *chain), _chain(assistant, *chain)
+    assert by_query.query is not None and not by_query.refused
+    assert by_query.text == by_words.text
+    assert [c.to_dict() for c in by_query.citations] == [c.to_dict() for c in by_words.citations]
+
+
 def test_a_column_named_in_a_follow_up_replaces_the_total(assistant):
     ans = _chain(assistant, "江苏人社厅2019年新收申请多少件？", "其中自然人提出的有多少？")
     assert "127件" in ans.text and "129件" not in ans.text

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant.answering import agencies, compose, phrasing, router, table_tool, text_answers
+from assistant.answering import agencies, compose, notes, phrasing, router, table_tool, text_answers
 from assistant.answering.compose import Citations, Draft, SourceFiles
 from assistant.answering.question_guard import clean_question, question_problem
 from assistant.answering.question import Query, ReportInfo, library_reports, understand
@@ -102,7 +102,9 @@ class Assistant:
         return ans
 
     def ask_stream(self, question: str, history: Optional[list] = None, id: Optional[str] = None) -> Iterator:
-        """Yields text pieces (LLM deltas, or the whole template answer) and finally the Answer."""
+        """Yields text pieces (LLM deltas, or the whole template answer) and finally the Answer. `history`: the
+        earlier turns, best as their Answer.query (then the last one is all a follow-up needs); questions as
+        strings are understood again in order."""
         if self.retriever is None:
             self.warm_up()
         t0 = time.perf_counter()
@@ -129,22 +131,18 @@ class Assistant:
         if scope is not None:  # a named agency held only as an unnamed/unreadable report, or not at all
             draft, rt = scope
         elif rt.kind == "refuse":
-            draft = compose.refusal(q, reports, "agency" if q.unknown_agencies and not q.agencies else "year")
+            draft = notes.refusal(q, reports, "agency" if q.unknown_agencies and not q.agencies else "year")
         elif q.operation == "holdings":
             rs = self.reports()
-            draft = Draft(text=f"库中共有{len(rs)}份报告：{compose.holdings(rs)}。",
+            draft = Draft(text=f"库中共有{len(rs)}份报告：{notes.holdings(rs)}。",
                           computed=[float(len(rs))] + [float(r.year) for r in rs if r.year])
         elif q.operation == "brief":
             draft = self._brief(q, cites, timings)
         else:
             draft, rt = self._draft(q, rt, cites, timings)
-        if q.year_phrase and q.years and not draft.refused and not re.search(r"(19|20)\d{2}", question):
-            # 去年/近两年 are read against the newest report held (for the named agency): say which years
-            whose = "、".join(q.agencies) if q.agencies else "库中"
-            note = (f"（问题中的“{q.year_phrase}”按{whose}最新报告的年度理解为"
-                    f"{'、'.join(f'{y}年' for y in sorted(q.years))}。）")
-            draft.notes.append(note)
-            draft.text += note
+        note = notes.assumed_years_note(q) if not draft.refused else None
+        if note:
+            draft.add_note(note)
         draft.text, draft.details = self._for_staff(draft.text, reports), self._for_staff(draft.details, reports)
         text = draft.text
         used_llm = "none"
@@ -170,7 +168,7 @@ class Assistant:
         timings["total"] = _ms(t0)
         ans = Answer(question=question, text=text, citations=cites.items if not draft.refused else [],
                      route=rt, refused=draft.refused, unverified_numbers=res.unverified, checks=checks,
-                     timings_ms=timings, llm=used_llm, id=id)
+                     timings_ms=timings, llm=used_llm, id=id, query=q)
         if self.log:
             from index.qa_log import log_answer
 
@@ -187,10 +185,10 @@ class Assistant:
             ta = table_tool.run(q, self.library)
             timings["table"] = _ms(t)
             if ta.found:
-                notes = self._conflicts(ta, cites) + unread  # before drafting: adds the audit's numbers to computed
+                caveats = self._conflicts(ta, cites) + unread  # before drafting: adds the audit's numbers to computed
                 d = compose.table_draft(ta, cites)
-                d.notes += notes
-                d.text += "".join(notes)
+                for n in caveats:
+                    d.add_note(n)
                 parts.append(d)
             elif none_read:  # the report is held but its table was not read: say so, never a silent swap
                 draft = Draft(text="无法给出数字：" + "".join(n.replace("注意：", "", 1) for n in unread), refused=True)
@@ -204,34 +202,22 @@ class Assistant:
             timings["retrieve"] = _ms(t)
             if td is not None:
                 if no_fact:  # say the table has no such cell before quoting the prose (never a silent swap)
-                    labels = "、".join(x.display for x in q.quantities)
                     gaps = table_tool.template_gaps(q, self.library)
-                    why = "；".join(g for g, _t in gaps) or "可能是报告所用模板没有这一栏"
                     td.computed += [float(t) for _g, t in gaps]
-                    td.text = f"库中相应报告的统计表里没有“{labels}”的数值（{why}）。原文相关内容：" + td.text
+                    td.add_note(notes.no_cell_note(q, [g for g, _t in gaps]), first=True)
                 parts.append(td)
         if not parts:
             reason = "no_fact" if q.quantities and q.agencies and q.years else "weak"
-            draft = compose.refusal(q, self.reports(), reason)
+            # the template has no such row: a fact about the report, not a weakness of the search
             gaps = table_tool.template_gaps(q, self.library) if reason == "no_fact" else []
-            if gaps:  # the template has no such row: a fact about the report, not a weakness of the search
-                draft.text = draft.text.replace("这一项的数值。", f"这一项的数值（{'；'.join(g for g, _t in gaps)}）。", 1)
-                draft.computed += [float(t) for _g, t in gaps]
+            draft = notes.refusal(q, self.reports(), reason, gaps=[g for g, _t in gaps])
+            draft.computed += [float(t) for _g, t in gaps]
             return draft, Route("refuse", "没有匹配的事实，原文证据也不足")
-        gaps = []
-        if q.unknown_agencies:
-            gaps.append(f"库中没有{'、'.join(q.unknown_agencies)}的报告，未作回答。")
-        if q.missing_years:
-            gaps.append(f"库中没有{'、'.join(q.agencies) or '任何单位'}{'、'.join(f'{y}年' for y in q.missing_years)}的报告。")
-        for d in parts[:1]:
-            d.notes += gaps
-            d.text += "".join(gaps)
+        for gap in notes.library_gaps(q):
+            parts[0].add_note(gap)
         if len(parts) == 1:
             return parts[0], rt
-        a, b = parts
-        return Draft(text=a.text + "\n原文相关内容：" + b.text, key_numbers=a.key_numbers, facts=a.facts,
-                     computed=a.computed + b.computed, evidence=b.evidence, notes=a.notes, details=a.details), \
-            Route("both", rt.reason)
+        return notes.combined(*parts), Route("both", rt.reason)
 
     def _for_staff(self, text: str, reports: list[ReportInfo]) -> str:
         """No file names (often a hash: 001_0c9ceee508d7cea1.txt) and no "None" in what staff read: a report
@@ -257,7 +243,7 @@ class Assistant:
         if said is None:
             return None
         if said[0] is None:  # not held at all: the refusal with what the library does hold
-            return compose.refusal(q, reports, "agency"), Route("refuse", said[1])
+            return notes.refusal(q, reports, "agency"), Route("refuse", said[1])
         return Draft(text=said[0], refused=True), Route("refuse", said[1])
 
     def _brief(self, q: Query, cites: Citations, timings: dict) -> Draft:
@@ -289,8 +275,8 @@ class Assistant:
             if td is not None:
                 lines.append(f"- 主动公开（{r.year}年原文）：{td.text}")
         timings["retrieve"] = _ms(t)
-        notes = list(dict.fromkeys(ta.notes))
-        return Draft(text="\n".join(lines + notes), key_numbers=[], facts=lines, computed=computed, lead=True,
+        said = list(dict.fromkeys(ta.notes))
+        return Draft(text="\n".join(lines + said), key_numbers=[], facts=lines, computed=computed, lead=True,
                      evidence=[c.n for c in cites.items if c.kind == "passage"])
 
     def _conflicts(self, ta, cites: Citations) -> list[str]:
@@ -306,14 +292,17 @@ class Assistant:
                 if not keys & used:
                     continue
                 if ch.rule == "conflict" and ch.left and ch.right:
-                    m = re.search(r"第(\d+)行「(.+?)」", ch.left.label or "")
+                    said, line = ch.left.quote, ch.left.line
+                    if said is None:  # a store parsed before the audit kept the prose side's quote and line
+                        m = re.search(r"第(\d+)行「(.+?)」", ch.left.label or "")
+                        said, line = (m.group(2), int(m.group(1))) if m else (None, None)
                     n = None
-                    if m:
-                        loc = self.sources.locate(f, m.group(2), near=(None, int(m.group(1))))
+                    if said:
+                        loc = self.sources.locate(f, said, near=(ch.left.page, line))
                         if loc:
                             n = cites.passage(f, loc[3], loc[0], loc[1], loc[2], page_end=loc[4])
                     mark = f"[{n}]" if n else ""
-                    out.append(f"注意：该报告正文写“{m.group(2) if m else ch.left.label}”{mark}，与表格数值"
+                    out.append(f"注意：该报告正文写“{said or ch.left.label}”{mark}，与表格数值"
                                f"{table_tool.fmt(ch.right.value)}不一致，两处都是报告原文，请以原件核对。")
                 elif ch.left and ch.right:  # the audit's own arithmetic: its numbers are code-computed
                     diff = ch.difference if ch.difference is not None else (

@@ -1,5 +1,5 @@
 """The composer: numbered citations, template answers for table results, quoted evidence for text questions,
-refusals that say what the library holds, and the LLM phrasing step (prompt files in prompts/).
+and the prompt files (prompts/); caveats and refusals are in notes.py.
 
 Quotes are exact text from the report file (whitespace normalised) with the line span they occupy, so a reader
 can check every sentence. Numbers in template answers come only from facts and table_tool's arithmetic.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from assistant.answering.question import Query, ReportInfo
+from assistant.answering.question import ReportInfo
 from assistant.answering.table_tool import Item, TableAnswer, fmt
 from index.library import LibraryFact
 from index.config import PROMPTS_DIR
@@ -221,9 +221,19 @@ class Draft:
     refused: bool = False
     evidence: list[int] = field(default_factory=list)  # citation numbers of quoted passages
     notes: list[str] = field(default_factory=list)  # caveats shown after any phrasing (uneven library …)
+    preface: str = ""  # a caveat said before the answer, phrasing or not (the table has no such cell …)
     lead: bool = False  # the LLM writes a lead sentence above the template instead of replacing it (简报)
     details: str = ""  # template text kept after the LLM's sentence (per-report breakdown of an aggregate)
     extractive: str = ""  # why this answer is never given to the LLM to rephrase (said in the checks)
+
+    def add_note(self, note: str, first: bool = False) -> None:
+        """A caveat the answer must carry (a conflict, an unread table, a gap in the library, how a year was
+        read): a part of the draft, kept after any phrasing, and in its text — after it, or before it."""
+        if first:
+            self.preface, self.text = note + self.preface, note + self.text
+        else:
+            self.notes.append(note)
+            self.text += note
 
 
 # ---------------------------------------------------------------- how a report is named to staff
@@ -380,33 +390,3 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
 def _win_marks(ta: TableAnswer, cites: Citations) -> str:
     win = set(ta.result.get("ties") or [ta.result.get("winner")])
     return "".join(cites.marks(i.cells) for g in ta.groups if g.key in win for i in g.items)
-
-
-# ---------------------------------------------------------------- refusals and holdings
-def holdings(reports: Iterable[ReportInfo]) -> str:
-    by: dict[str, list[int]] = {}
-    for r in reports:  # a report of unknown publisher is said so, not shown by its (often hashed) file name
-        by.setdefault(r.agency or "发布机关未能识别的报告", []).append(r.year or 0)
-    if not by:
-        return "库中还没有任何报告（请先用 ingest 导入）"
-    def years(ys: list[int]) -> str:
-        known = "、".join(str(y) for y in sorted(set(ys)) if y)
-        return (known + "年" if known else "") + ("、年度未知" if known and 0 in ys else "" if known else "年度未知")
-    return "；".join(f"{a}（{years(ys)}）" for a, ys in by.items())
-
-
-def refusal(query: Query, reports: list[ReportInfo], reason: str) -> Draft:
-    held = holdings(reports)
-    if reason == "agency":
-        what = "、".join(query.unknown_agencies)
-        text = f"无法回答：库中没有{what}的报告，不能给出相关数字。库中现有：{held}。"
-    elif reason == "year":
-        who = "、".join(query.agencies) if query.agencies else "任何单位"
-        yrs = "、".join(f"{y}年" for y in query.missing_years)
-        text = f"无法回答：库中没有{who}{yrs}的报告。库中现有：{held}。"
-    elif reason == "no_fact":
-        labels = "、".join(q.display for q in query.quantities)
-        text = f"无法回答：库中相应报告的表格里没有“{labels}”这一项的数值。库中现有：{held}。"
-    else:
-        text = f"无法回答：库中报告里没有找到与这个问题相关的内容或数据，不作猜测。库中现有：{held}。"
-    return Draft(text=text, refused=True)

@@ -87,6 +87,8 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
     ask = f"请用一句话概括下列材料的要点（{q.question}）" if draft.lead else q.question
     msgs = llm_messages(ask, facts, evidence)
     out, t0, first = "", time.perf_counter(), None
+    if draft.preface:
+        yield draft.preface
     try:
         for delta in stream_llm(backend, msgs):
             if first is None:
@@ -140,7 +142,7 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
         quotes = "；".join(f"“{cites.items[n - 1].quote}”[{n}]" for n in draft.evidence)
         out += "\n原文：" + quotes
         yield "\n原文：" + quotes
-    return out, name, [AnswerCheck("llm_phrased", "pass", f"{said}模型措辞，数字已核对。")]
+    return draft.preface + out, name, [AnswerCheck("llm_phrased", "pass", f"{said}模型措辞，数字已核对。")]
 
 
 def added_to_draft(reply: str, draft: Draft, q: Query, report_years: Iterable[int] = ()) -> list[str]:

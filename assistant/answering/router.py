@@ -39,7 +39,7 @@ def llama_index_tools(library, retriever, llm=None) -> list:
     from llama_index.core.query_engine import RetrieverQueryEngine
     from llama_index.core.tools import FunctionTool, QueryEngineTool
 
-    from assistant.answering import compose, table_tool
+    from assistant.answering import compose, notes, table_tool
     from assistant.answering.question import library_reports, understand
 
     def table_facts(question: str) -> str:
@@ -51,7 +51,7 @@ def llama_index_tools(library, retriever, llm=None) -> list:
             return "该问题不对应统计表中的项目。"
         ta = table_tool.run(q, library)
         if not ta.found:
-            return "库中没有对应的表格数值。库中现有：" + compose.holdings(reports)
+            return "库中没有对应的表格数值。库中现有：" + notes.holdings(reports)
         cites = compose.Citations(compose.SourceFiles(library), reports)
         d = compose.table_draft(ta, cites)
         sources = "\n".join(f"[{c.n}] {c.file} 第{c.line_start}行 {c.table}·{c.row}·{c.column} = {table_tool.fmt(c.value)}"
