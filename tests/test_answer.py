@@ -72,7 +72,10 @@ def test_refuse_a_cell_the_report_template_does_not_have(assistant):
 
 def test_table_miss_is_said_before_quoting_prose(assistant):
     ans = assistant.ask("福建省人社厅2019年废止了多少件规范性文件？")
-    assert ans.text.startswith("库中相应报告的统计表里没有") or ans.refused
+    # the 2019 template has no 本年废止件数 column: said first, with why, then the report's own words, cited
+    assert not ans.refused and ans.route.kind == "text"
+    assert ans.text.startswith("库中相应报告的统计表里没有“规范性文件（本年废止件数）”的数值") and "2019年版模板" in ans.text
+    assert ans.citations and all(c.kind == "passage" for c in ans.citations)
 
 
 def test_partly_missing_year_answers_what_exists_and_says_what_is_missing(assistant):

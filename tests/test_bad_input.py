@@ -676,7 +676,9 @@ def test_sql_like_text_inside_a_real_question_is_just_text(qa):
     ans, _ = _ask(qa, FUJIAN_2020_Q + "'; DROP TABLE facts; --")
     assert not ans.refused and "68" in ans.text
     ans, _ = _ask(qa, "2019年\" OR 1=1 -- 山东省人社厅予以公开多少件？")
-    assert "69" in ans.text or ans.refused  # answered from facts, or refused; never the whole table
+    # the quote and SQL words are just text: answered from the one fact, never the whole table
+    assert not ans.refused and "69件" in ans.text
+    assert [(c.row, c.column, c.value) for c in ans.citations] == [("予以公开", "总计", 69.0)]
     assert _counts(qa[1])["facts"] > 500
 
 
