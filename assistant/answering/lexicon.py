@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
@@ -22,6 +22,14 @@ def norm(text: str) -> str:
     t = re.sub(r"[‐‑‒–—―─~～]", "-", t)
     t = re.sub(r"\s+", "", t)
     return t
+
+
+def norm_question(text: str) -> str:
+    """A question as the matchers read it: in simplified characters (a question typed in traditional ones,
+    江蘇人社廳…申請, means the same cells), then norm(). The same opencc table the loaders read Big5 reports with."""
+    from index.loaders.normalize import to_simplified
+
+    return norm(to_simplified([text or ""], force=True)[0][0])
 
 
 # ---------------------------------------------------------------- lexicon
@@ -51,6 +59,20 @@ class Quantity:
         return f"{re.sub(r'（[^（）]*）$', '', self.label)}（{self.column_label}）"
 
 
+@lru_cache(maxsize=256)
+def row_columns(table: str, rows: tuple[str, ...]) -> Optional[frozenset[str]]:
+    """The columns the rows have in either template (主动公开's rows differ: 政府集中采购 has no 上一年项目数量), or
+    None for a table whose rows share its columns — so a column word is only taken for a row that has it."""
+    from index.tables.labels import row_specs
+
+    cols: set[str] = set()
+    for template in ("2019", "2021"):
+        for spec in row_specs(table, template):
+            if spec.name in rows and spec.columns:
+                cols |= {norm(c) for c in spec.columns}
+    return frozenset(cols) or None
+
+
 @dataclass
 class Lexicon:
     quantities: dict[str, Quantity]
@@ -62,6 +84,9 @@ class Lexicon:
     aliases: list[tuple[str, str]]
     agency_suffixes: list[str]
     text_cues: list[str]
+    unsure_phrases: frozenset[str] = frozenset()  # read from one of these alone: say how, offer other readings
+    near: dict[str, list[str]] = field(default_factory=dict)  # quantity id -> its nearest other readings
+    confirm: dict[str, list[str]] = field(default_factory=dict)  # quantity id -> words that settle its reading
 
 
 # Generic phrasings: they name the 依申请公开 table as a whole and give way to a more specific row.
@@ -85,4 +110,7 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
     return Lexicon(quantities=qs, phrases=phrases, columns=raw["columns"], ops=raw["operations"],
                    total_words=raw["total_words"], regions=raw["regions"],
                    aliases=[tuple(a) for a in raw["agency_aliases"]], agency_suffixes=raw["agency_suffixes"],
-                   text_cues=raw.get("text_cues", []))
+                   text_cues=raw.get("text_cues", []),
+                   unsure_phrases=frozenset(norm(p) for p in raw.get("readings", {}).get("unsure_phrases", [])),
+                   near=dict(raw.get("readings", {}).get("near", {})),
+                   confirm={k: [norm(w) for w in v] for k, v in raw.get("readings", {}).get("confirm", {}).items()})

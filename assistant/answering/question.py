@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from assistant.answering.lexicon import Lexicon, Quantity, load_lexicon, norm
+from assistant.answering import follow_ups, readings
+from assistant.answering.lexicon import Lexicon, Quantity, load_lexicon, norm, norm_question, row_columns
 from assistant.answering.agencies import find_agencies
 from index.library import ReportInfo
 
@@ -45,6 +46,8 @@ class Query:
     year_phrase: Optional[str] = None
     search_text: Optional[str] = None  # what to retrieve with (a follow-up borrows the earlier question's words)
     notes: list[str] = field(default_factory=list)
+    reading: Optional[readings.Reading] = None  # set when the quantity's reading is unsure: how it was read
+    alternatives: list[readings.Reading] = field(default_factory=list)  # the two nearest other readings
 
     def slots(self) -> dict:
         return {"years": self.years, "agencies": self.agencies, "quantities": [q.id for q in self.quantities],
@@ -98,17 +101,14 @@ def parse_years(text: str, library_years: list[int]) -> tuple[list[int], Optiona
 
 # ---------------------------------------------------------------- agencies
 # ---------------------------------------------------------------- quantities and columns
-def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str]:
+def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str, list[readings.Hit]]:
+    """The quantities named (exactly, or with one character mistyped), the text with their phrases blanked,
+    and the phrase matches kept (for how sure the reading is)."""
+    kept = readings.select(readings.phrase_hits(text, lex))
     used = [False] * len(text)
-    hits: list[tuple[int, str, bool]] = []
-    for phrase, qid, weak in lex.phrases:
-        for m in re.finditer(re.escape(phrase), text):
-            if any(used[m.start():m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                used[i] = True
-            hits.append((m.start(), qid, weak))
-    hits.sort()
+    for h in kept:
+        used[h.start:h.end] = [True] * (h.end - h.start)
+    hits = [(h.start, h.quantity, h.weak) for h in kept]
     ids: list[str] = []
     for _, qid, weak in hits:
         if qid not in ids:
@@ -126,7 +126,7 @@ def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str]:
         ids = [q for q in ids if not any(o in lex.quantities[q].parts or o.split("-")[0] in lex.quantities[q].parts
                                          for o in ids if o != q)]
     blank = "".join("　" if used[i] else c for i, c in enumerate(text))
-    return [lex.quantities[q] for q in ids], blank
+    return [lex.quantities[q] for q in ids], blank, kept
 
 
 def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Quantity]:
@@ -140,7 +140,9 @@ def apply_columns(quantities: list[Quantity], text: str, lex: Lexicon) -> list[Q
         cols = []
         used = [False] * len(text)
         # longest phrase first, and a matched span is used up ("法人或其他组织" is not also "其他组织")
-        phrases = sorted(((norm(p), c) for c in lex.columns if c["table"] == q.table for p in c["phrases"]),
+        own = row_columns(q.table, q.rows) if q.rows else None  # "项目数量" is no column of 政府集中采购
+        phrases = sorted(((norm(p), c) for c in lex.columns if c["table"] == q.table for p in c["phrases"]
+                          if own is None or {norm(x) for x in (c["column"], *c.get("alt", ()))} & own),
                          key=lambda x: -len(x[0]))
         for p, c in phrases:
             for m in re.finditer(re.escape(p), text):
@@ -204,15 +206,19 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
         if by is None:
             by = "year" if (len(q.agencies) == 1 or len(q.years) != 1) else "agency"
         return op, by
-    if by == "agency" and len(q.agencies) >= 2 and (m := re.search(r"谁.{0,16}?(多|高|大|少|低|小)", text)):
+    if by == "agency" and len(q.agencies) >= 2 and (
+            m := re.search(r"(谁|哪家|哪一家|哪个|哪一个|哪边)(的)?.{0,16}?(多|高|大|少|低|小)", text)):
         # "山东和江苏谁的行政复议多？": the comparison asked, with its winner (and gap)
-        return ("argmin" if m.group(1) in "少低小" else "argmax"), "agency"
+        return ("argmin" if m.group(3) in "少低小" else "argmax"), "agency"
     if by == "year":  # 哪年… without 最多: still an argmax over years
         return "argmax", "year"
-    if _has(text, ops["ratio"]) and q.quantities:
+    grows = follow_ups.growth(text)  # "增长了百分之多少" is a change, not a share
+    if _has(text, ops["ratio"]) and q.quantities and not grows:
         return "ratio", None
     diff_word = _has(text, ops["diff"]) or any(re.search(p, text) for p in ops.get("diff_patterns", []))
-    if diff_word and (len(q.years) >= 2 or len(q.agencies) >= 2 or re.search(r"比(上|去)年|同比", text)):
+    if _has(text, ops["trend"]) and not re.search(r"多少|几|百分", text):
+        return "trend", "year"  # "近两年新收申请变化情况": the course, not one difference
+    if diff_word and (len(q.years) >= 2 or len(q.agencies) >= 2 or (grows and len(q.years) <= 1)):
         return "diff", None
     if _has(text, ops["trend"]):
         return "trend", "year"
@@ -224,12 +230,6 @@ def detect_operation(text: str, q: Query, lex: Lexicon) -> tuple[str, Optional[s
     return "lookup", None
 
 
-_FOLLOW = re.compile(r"^(那|那么|那在|那它|它|其|该|这个单位|这家|同期|还有|再看|换成)|呢[?？]?$|它的|其中的|该单位|该机关|同一单位"
-                     r"|^(两者|二者|两家|这两|它们|两个单位)")
-# "两者相差多少？": an operation over the previous two answers, not over the last one alone
-_BOTH = re.compile(r"两者|二者|两家|这两|它们|两个单位|两地")
-
-
 def understand(question: str, library=None, history: Optional[list] = None, reports: Optional[list[ReportInfo]] = None,
                lexicon: Optional[Lexicon] = None) -> Query:
     """Turn a question into slots. `history`: earlier questions (str, Query, or chat dicts with role/content)."""
@@ -237,14 +237,15 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
     lex = lexicon or load_lexicon()
     if reports is None:
         reports = library_reports(library) if library is not None else []
-    text = norm(question)
+    text = norm_question(question)
     q = Query(question=question, text=text)
     agencies, mentions, unknown, rest = find_agencies(text, reports, lex)
     q.agencies, q.agency_mentions, q.unknown_agencies = agencies, mentions, unknown
     lib_years = sorted({r.year for r in reports if r.year})
     scope_years = sorted({r.year for r in reports if r.year and (not agencies or r.agency in agencies)}) or lib_years
     q.years, q.year_phrase = parse_years(rest, scope_years)
-    quantities, rest2 = find_quantities(re.sub(r"(?:19|20)\d{2}年?", "　", rest), lex)
+    # years blanked one for one, so a phrase's offsets are the question's (a reading rewrites the question there)
+    quantities, rest2, hits = find_quantities(re.sub(r"(?:19|20)\d{2}年?", lambda m: "　" * len(m.group(0)), rest), lex)
     money = {"政府集中采购项目": "政府集中采购金额", "行政事业性收费": "行政事业性收费金额"}
     if any(x.id in money for x in quantities) and re.search(r"金额|钱|元|资金|花费|支出", rest):
         quantities = [lex.quantities[money[x.id]] if x.id in money else x for x in quantities]
@@ -252,6 +253,7 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
             norm(p) in rest for c in lex.columns if c["table"] == "依申请公开" for p in c["phrases"])
             or re.search(r"多少|几|最多|最少|增|减|比|合计|排名|趋势", rest) or _BY_COLUMN.search(rest)):
         quantities = [lex.quantities["新收申请"]]  # "自然人申请多少件", "多收了多少申请": 新收 by default
+    defaulted = bool(quantities) and not hits
     q.quantities = apply_columns(quantities, rest, lex)
     q.text_cue = _has(text, lex.text_cues)
     if q.text_cue and q.quantities and not re.search(r"多少|几|数量|比例|占比|最多|最少|合计|排名|趋势|增|减", rest):
@@ -259,31 +261,12 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
         if not any(p in rest for p, qid, weak in lex.phrases if not weak and qid in named):
             q.quantities = []  # "依申请公开工作有哪些做法": the topic's name, not a figure asked for
     prev = _previous(history, library, reports, lex)
-    if prev is not None and not _HOLDINGS.search(text) and (
-            _FOLLOW.search(text) or (not q.quantities and not q.agencies and (q.years or q.year_phrase)
-                                      and len(text) <= 14)):  # "2019年的？" — not "有没有报告提到信息处理费？"
-        q.follow_up = True
-        if not q.agencies and not q.unknown_agencies:
-            q.agencies, q.agency_mentions = list(prev.agencies), list(prev.agency_mentions)
-        if not q.years and not q.year_phrase:
-            q.years = list(prev.years)
-        earlier = getattr(prev, "earlier", None)
-        if _BOTH.search(text) and earlier is not None and not q.unknown_agencies:
-            for a, m in zip(earlier.agencies, earlier.agency_mentions or earlier.agencies):
-                if a not in q.agencies:
-                    q.agencies.insert(0, a)
-                    q.agency_mentions.insert(0, m)
-            if not q.year_phrase:
-                q.years = sorted(set(q.years) | set(earlier.years))
-        if not q.quantities:
-            # "其中自然人提出的有多少？": the earlier quantity, with the column this question names
-            q.quantities = apply_columns(list(prev.quantities), re.sub(r"^(那么?)?其中", "", rest), lex)
-            q.text_cue = q.text_cue or prev.text_cue
-            # "那2020年呢？" after a text question: search with the earlier words, under the new filters
-            base = prev.search_text or prev.question
-            for m in prev.agency_mentions:
-                base = base.replace(m, "")
-            q.search_text = re.sub(r"(?:19|20)\d{2}\s*年?", "", base) + " " + question
+    named_years, named_agencies = bool(q.years or q.year_phrase), bool(q.agencies)
+    inherited = False  # the quantity is the previous question's: its reading was said there
+    joined = prev is not None and follow_ups.joins(text, q, defaulted)  # "和江苏比呢": before slots are filled
+    if not _HOLDINGS.search(text) and follow_ups.is_follow_up(text, q, prev, defaulted):
+        inherited = bool(prev.quantities) and (not q.quantities or defaulted)
+        follow_ups.inherit(q, prev, text, rest, question, defaulted, lambda qs, t: apply_columns(qs, t, lex))
     q.operation, q.by = detect_operation(text, q, lex)
     q.spread = _has(text, lex.ops["argmax"]) and _has(text, lex.ops["argmin"])
     if q.operation == "diff" and len(q.years) == 1 and len(q.agencies) < 2:
@@ -301,8 +284,10 @@ def understand(question: str, library=None, history: Optional[list] = None, repo
                 q.operation = "rank"
     if q.operation in ("argmax", "argmin", "rank") and q.quantities and re.search(r"比例|占比|比重|公开率|百分比", text):
         q.metric = "ratio"
-    if q.follow_up and prev is not None and q.operation in ("lookup", "compare") and prev.operation not in ("lookup", "compare", "brief", "text"):
-        q.operation, q.by = prev.operation, prev.by
+    if q.follow_up and prev is not None:
+        follow_ups.inherit_operation(q, prev, text, named_years, named_agencies, joined)
+    if not inherited:
+        readings.unsure(q, hits, defaulted, lex)
     # years asked for that the library lacks (for the named agencies)
     held = {(r.agency, r.year) for r in reports}
     if q.years:
