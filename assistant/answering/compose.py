@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from assistant.answering.question import ReportInfo
-from assistant.answering.table_tool import Item, TableAnswer, fmt
+from assistant.answering.table_results import Difference, Item, Ranking, Shares, Sum, TableAnswer
+from assistant.answering.table_tool import fmt
 from index.library import LibraryFact
 from index.config import PROMPTS_DIR
 from index.errors import ConfigError
@@ -282,14 +283,14 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
     label = main.display if main else ""
     unit = main.unit if main else ""
     parts: list[str] = []
-    if op in ("argmax", "argmin", "rank") and ta.groups and "winner" in r:
+    if op in ("argmax", "argmin", "rank") and ta.groups and isinstance(r, Ranking):
         pct = unit == "%"
         word = ("最低" if pct else "最少") if op == "argmin" else ("最高" if pct else "最多")
         if q.by == "year":
             scope = f"{'、'.join(q.agencies)}" if q.agencies else "按库中全部报告合计"
-            who = "、".join(f"{k}年" for k in r.get("ties") or [r["winner"]])
-            tie = "并列" if len(r.get("ties") or []) > 1 else ""
-            parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
+            who = "、".join(f"{k}年" for k in r.ties or [r.winner])
+            tie = "并列" if len(r.ties) > 1 else ""
+            parts.append(f"{scope}，{who}{label}{tie}{word}，{'各' if tie else '共'}{fmt(r.value)}{unit}{_win_marks(ta, cites)}。")
             for g in ta.groups:
                 detail = "，".join(f"{i.agency or UNNAMED}{fmt(i.value)}{unit}{cites.marks(i.cells)}" for i in g.items if i.value is not None)
                 n = len(g.items)
@@ -298,31 +299,31 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         elif q.by == "part":
             base = q.whole or re.sub(r"（[^（）]*）$", "", label)
             who = _who(items[0]) if len({i.file for i in items}) == 1 else ""
-            ties = r.get("ties") or [r["winner"]]
+            ties = r.ties or [r.winner]
             tie = "并列" if len(ties) > 1 else ""
-            if r["value"] == 0 and op != "rank":
+            if r.value == 0 and op != "rank":
                 parts.append(f"{who}{base}各类均为0{unit}{_win_marks(ta, cites)}。")
             else:
                 parts.append(f"{who}{base}中，{'、'.join(map(str, ties))}{tie}{word}，{'各' if tie else ''}"
-                             f"{fmt(r['value'])}{unit}{_win_marks(ta, cites)}。")
+                             f"{fmt(r.value)}{unit}{_win_marks(ta, cites)}。")
             parts.append("各类：" + "；".join(f"{k + 1}. {g.key} {fmt(g.value)}{unit}" + "".join(
                 cites.marks(i.cells) for i in g.items) for k, g in enumerate(ta.groups) if g.value is not None)
-                + f"（各类合计{fmt(r['total'])}{unit}）。")
+                + f"（各类合计{fmt(r.total)}{unit}）。")
         else:
             yrs = "、".join(f"{y}年" for y in q.years) if q.years else ""
-            ties = r.get("ties") or [r["winner"]]
+            ties = r.ties or [r.winner]
             tie = "并列" if len(ties) > 1 else ""
-            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(key_name, ties))}，{'各' if tie else ''}{fmt(r['value'])}{unit}"
+            parts.append(f"{yrs}{label}{tie}{word}的是{'、'.join(map(key_name, ties))}，{'各' if tie else ''}{fmt(r.value)}{unit}"
                          f"{_win_marks(ta, cites)}。")
             ranked = "；".join(f"{k + 1}. {key_name(g.key)} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
             parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
-        if r.get("spread"):
-            hi, lo, gap = r["spread"]
+        if r.spread:
+            hi, lo, gap = r.spread.high, r.spread.low, r.spread.gap
             suffix = "年" if q.by == "year" else ""
             parts.append(f"最多的{hi.key}{suffix}比最少的{lo.key}{suffix}多{fmt(gap)}{unit}"
                          f"（{fmt(hi.value)} − {fmt(lo.value)} = {fmt(gap)}）。")
-        d.key_numbers = [str(r["winner"]), fmt(r["value"])]
+        d.key_numbers = [str(r.winner), fmt(r.value)]
     elif op == "list" and ta.groups:
         withs = [g for g in ta.groups if (g.value or 0) > 0]
         zero = [g for g in ta.groups if g.value == 0]
@@ -335,10 +336,10 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         if zero:
             parts.append("为0的：" + "；".join(key_name(g.key) + "".join(cites.marks(i.cells) for i in g.items) for g in zero) + "。")
         d.key_numbers = [fmt(g.value) for g in withs]
-    elif op == "diff" and "diff" in r:
-        a, b, diff = r["from"], r["to"], r["diff"]
+    elif op == "diff" and isinstance(r, Difference):
+        a, b, diff = r.start, r.end, r.diff
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平，变化")
-        pct = f"，{'增长' if diff > 0 else '下降'}{fmt(abs(r['pct']))}%" if r.get("pct") not in (None, 0) else ""
+        pct = f"，{'增长' if diff > 0 else '下降'}{fmt(abs(r.pct))}%" if r.pct not in (None, 0) else ""
         if a.agency != b.agency:
             # two agencies are compared, not one changing: "厦门…比福建…少36件", in the order the question named them
             more = "多" if a.value > b.value else "少" if a.value < b.value else "持平，相差"
@@ -348,20 +349,20 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
             parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
                          f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）。")
         d.key_numbers = [fmt(abs(diff))]
-    elif op == "ratio" and r.get("ratios"):
-        for x in r["ratios"]:
-            num, den = x["num"], x["den"]
+    elif op == "ratio" and isinstance(r, Shares) and r.rows:
+        for x in r.rows:
+            num, den = x.num, x.den
             parts.append(f"{_who(num)}{num.display}{_val(num)}{cites.marks(num.cells)}，占{den.display}"
-                         f"{_val(den)}{cites.marks(den.cells)}的{fmt(x['pct'])}%（{x['formula']}）。")
-            d.key_numbers.append(fmt(x["pct"]))
-    elif op == "sum" and "total" in r:
+                         f"{_val(den)}{cites.marks(den.cells)}的{fmt(x.pct)}%（{x.formula}）。")
+            d.key_numbers.append(fmt(x.pct))
+    elif op == "sum" and isinstance(r, Sum):
         several = len({i.quantity.id for i in items}) > 1
         mains = [i for i in items if (i.quantity == main or several) and i.value is not None]
         what = "、".join(dict.fromkeys(i.display for i in mains)) if several else label
-        parts.append(f"{what}合计{fmt(r['total'])}{unit}（{ta.formula}）：" +
+        parts.append(f"{what}合计{fmt(r.total)}{unit}（{ta.formula}）：" +
                      "；".join(f"{_who(i)}{i.display if several else ''}{_val(i)}{cites.marks(i.cells)}" for i in mains)
                      + "。")
-        d.key_numbers = [fmt(r["total"])]
+        d.key_numbers = [fmt(r.total)]
     elif op == "trend" and ta.groups:
         seq = "→".join(f"{year_name(g.key)}{fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items) for g in ta.groups)
         who = "、".join(q.agencies) if q.agencies else "库中报告合计"
@@ -388,5 +389,5 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
 
 
 def _win_marks(ta: TableAnswer, cites: Citations) -> str:
-    win = set(ta.result.get("ties") or [ta.result.get("winner")])
+    win = set(ta.result.ties or [ta.result.winner]) if isinstance(ta.result, Ranking) else set()
     return "".join(cites.marks(i.cells) for g in ta.groups if g.key in win for i in g.items)

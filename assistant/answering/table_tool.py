@@ -6,80 +6,15 @@ A missing cell is unknown (None), never 0.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from assistant.answering.question import Query, library_reports
 from assistant.answering.lexicon import Quantity, load_lexicon
+from assistant.answering.table_results import (Difference, Group, Item, Listing, Ranking, Share,
+                                                Shares, Spread, Sum, TableAnswer, _norm_col)
 from index.library import LibraryFact
 
-
-
-@dataclass
-class Item:
-    """One quantity for one report: its value, the cells summed to get it, and how."""
-
-    file: str
-    agency: Optional[str]
-    year: Optional[int]
-    quantity: Quantity
-    value: Optional[float]
-    cells: list[LibraryFact] = field(default_factory=list)
-    formula: str = ""
-    missing: list[str] = field(default_factory=list)  # cells the report does not have
-
-    @property
-    def display(self) -> str:
-        """The quantity's name with the column actually read (a 2021-template report has 现行有效件数 where
-        the 2019 template has 对外公开总数量), so the answer names the cell it cites."""
-        q = self.quantity
-        cols = {c.column for c in self.cells}
-        if q.column_sum or len(cols) != 1:
-            return q.display
-        col = cols.pop()
-        wanted = q.column_label or (q.columns[0] if q.columns else None)
-        if not wanted or _norm_col(col) == _norm_col(wanted) or col == "总计":
-            return q.display
-        base = re.sub(r"（[^（）]*）$", "", q.label)
-        return f"{base}（{col}）"
-
-
-@dataclass
-class Group:
-    """Items aggregated by year or by agency (argmax / rank / list over the library)."""
-
-    key: Any
-    value: Optional[float]
-    items: list[Item]
-    formula: str = ""
-
-
-@dataclass
-class TableAnswer:
-    query: Query
-    operation: str
-    items: list[Item] = field(default_factory=list)
-    groups: list[Group] = field(default_factory=list)
-    result: dict = field(default_factory=dict)  # operation-specific: winner, diff, ratio, total …
-    formula: str = ""
-    notes: list[str] = field(default_factory=list)
-    computed: list[float] = field(default_factory=list)  # numbers made by code (the verifier accepts them)
-
-    @property
-    def found(self) -> bool:
-        return any(i.value is not None for i in self.items)
-
-    @property
-    def cells(self) -> list[LibraryFact]:
-        seen, out = set(), []
-        for i in self.items:
-            for c in i.cells:
-                if c.cell_key not in seen:
-                    seen.add(c.cell_key)
-                    out.append(c)
-        return out
 
 
 def fmt(v: Optional[float], money: bool = False) -> str:
@@ -94,10 +29,6 @@ def fmt(v: Optional[float], money: bool = False) -> str:
 def load_facts(library, tables: set[str], agencies: list[str], years: list[int]) -> list[LibraryFact]:
     """The cells of these tables, agencies and years (an empty filter: all), current editions only."""
     return library.facts(table=sorted(tables) or None, agency=list(agencies) or None, year=list(years) or None)
-
-
-def _norm_col(c: str) -> str:
-    return c.replace("（", "(").replace("）", ")").replace(" ", "")
 
 
 def evaluate(quantity: Quantity, cells: dict[tuple[str, str], LibraryFact], file: str, agency, year) -> Item:
@@ -198,7 +129,7 @@ def run(query: Query, library) -> TableAnswer:
         # one quantity over reports, or several quantities ("予以公开和部分公开一共多少") over the named reports
         vals = [i for i in ta.items if (i.quantity == main or len(quantities) > 1) and i.value is not None]
         total = sum(i.value for i in vals)
-        ta.result = {"total": total, "n": len(vals)}
+        ta.result = Sum(total, len(vals))
         # one value is no sum: its own breakdown (110 + 71 + 6 = 187) is the formula, never "187 = 187"
         ta.formula = (" + ".join(fmt(i.value) for i in vals) + f" = {fmt(total)}" if len(vals) > 1
                       else vals[0].formula if vals else "")
@@ -256,8 +187,8 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
     if op == "list":
         out.sort(key=lambda g: -(g.value or 0))
         ta.groups = out
-        ta.result = {"with": [g.key for g in out if (g.value or 0) > 0], "without": [g.key for g in out if g.value == 0],
-                     "unknown": [g.key for g in out if g.value is None]}
+        ta.result = Listing([g.key for g in out if (g.value or 0) > 0], [g.key for g in out if g.value == 0],
+                            [g.key for g in out if g.value is None])
         return
     reverse = op != "argmin"
     known.sort(key=lambda g: g.value, reverse=reverse)
@@ -265,23 +196,26 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
     if known:
         best = known[0]
         ties = [g.key for g in known if g.value == best.value]
-        ta.result = {"winner": best.key, "value": best.value, "ties": ties}
+        ta.result = Ranking(best.key, best.value, ties)
         ta.formula = "；".join(f"{g.key}：{g.formula}" for g in known)
         if len(known) > 1 and ta.query.spread:
             hi, lo = max(known, key=lambda g: g.value), min(known, key=lambda g: g.value)
-            ta.result["spread"] = (hi, lo, hi.value - lo.value)  # "最少的是哪个？比最多的少多少"
+            ta.result.spread = Spread(hi, lo, hi.value - lo.value)
             ta.computed.append(hi.value - lo.value)
     # ranks and report counts are code's numbers
     ta.computed += [float(k) for k in range(1, len(out) + 1)] + [float(len(g.items)) for g in out]
     if by == "year":
         counts = {g.key: len(g.items) for g in out}
-        ta.result["reports_per_year"] = counts
+        if isinstance(ta.result, Ranking):
+            ta.result.reports_per_year = counts
         if len(set(counts.values())) > 1 or (not ta.query.agencies and any(c > 1 for c in counts.values())):
             ta.notes.append("注意：库中各年份的报告数量不同（" + "，".join(f"{y}年{n}份" for y, n in sorted(counts.items()))
                             + "），按年合计的比较受收录范围影响，不代表全部机关的真实变化。")
     elif by == "part":
-        ta.result["total"] = sum(g.value for g in known)  # the parts add up to the whole: shown beside them
-        ta.computed.append(ta.result["total"])
+        total = sum(g.value for g in known)  # the parts add up to the whole: shown beside them
+        if isinstance(ta.result, Ranking):
+            ta.result.total = total
+        ta.computed.append(total)
         reports = sorted({(i.agency or i.file, i.year) for i in items}, key=lambda x: (x[1] or 0, x[0]))
         if len(reports) > 1:
             ta.notes.append("注意：各类数值为" + "、".join(f"{y}年{a}" for a, y in reports) + "的合计。")
@@ -299,12 +233,12 @@ def _diff(ta: TableAnswer, q: Quantity) -> None:
         items.sort(key=lambda i: i.year or 0)
     a, b = items[0], items[-1]
     d = b.value - a.value
-    ta.result = {"from": a, "to": b, "diff": d}
+    ta.result = Difference(a, b, d)
     ta.formula = f"{fmt(b.value)} − {fmt(a.value)} = {fmt(d)}"
     ta.computed += [d, abs(d)]
     if a.value:
         pct = _pct(d, a.value)
-        ta.result["pct"] = pct
+        ta.result.pct = pct
         ta.computed += [pct, abs(pct)]
 
 
@@ -339,10 +273,10 @@ def _ratio(ta: TableAnswer, quantities: list[Quantity]) -> None:
         if d is None or not d.value:
             continue
         p = _pct(i.value, d.value)
-        rows.append({"num": i, "den": d, "pct": p, "formula": f"{fmt(i.value)} ÷ {fmt(d.value)} = {fmt(p)}%"})
+        rows.append(Share(i, d, p, f"{fmt(i.value)} ÷ {fmt(d.value)} = {fmt(p)}%"))
         ta.computed += [p, round(p, 1), float(round(p))]
-    ta.result = {"ratios": rows}
-    ta.formula = "；".join(r["formula"] for r in rows)
+    ta.result = Shares(rows)
+    ta.formula = "；".join(r.formula for r in rows)
 
 
 def _as_shares(ta: TableAnswer, quantities: list[Quantity]) -> Quantity:
