@@ -193,7 +193,7 @@ class Node:
 
     title: str  # the heading's words without its number ("加强政策解读，主动引导预期"); "" for an untitled item
     path: str  # "一、总体情况 > （一）加强政策解读，主动引导预期" (the chunks' section path; an item adds nothing)
-    level: int  # 1 part, 2 sub-heading, 3 item, 4 sub-item
+    level: int  # 1 part, 2 sub-heading, 3 item, 4–5 its sub-items
     part: Optional[int]
     stream: Stream
     a: int  # its number's offset in the stream
@@ -301,11 +301,11 @@ def outline(library, file: str, lines: Optional[Lines] = None) -> list[Node]:
             sst = Stream(lines, _merged(spans))
             node = Node(re.sub(rf"^{HEADING.pattern[1:]}", "", sub).strip(), f"{title} > {sub}", 2, part.part, sst,
                         0, _heading_body(sst, sub), len(sst.text))
-            _children(node, 2)
+            _children(node, 3)
             part.children.append(node)
         part.children.sort(key=lambda n: n.stream.owners[0] if n.stream.owners else 0)
         if not part.children:
-            _children(part, 2)
+            _children(part, 3)
         parts.append(part)
     parts.sort(key=lambda n: n.stream.owners[0] if n.stream.owners else 0)
     return parts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from assistant.answering import narrative
 from assistant.answering.compose import Citations, Draft, SourceFiles, squash, who
 from assistant.answering.question import Query
 from assistant.answering.lexicon import norm
@@ -45,6 +46,11 @@ def text_draft(retriever: HybridRetriever, sources: SourceFiles, q: Query, cites
     phrase = re.sub(r"^[了过]|(的|吗|呢)$", "", m.group(1).strip("?？!！。.“”\"'「」 ")) if m else ""
     if len(re.sub(r"\W", "", phrase)) >= 2:  # "哪些报告提到了？" names nothing to look for
         return mentions_draft(retriever, sources, q, cites, phrase, years)
+    asked = q.text if narrative.wants_outline(q.text) else earlier if narrative.wants_outline(earlier) else ""
+    if asked and query_text is None:  # 做了哪些工作 / 如何推进 / 存在什么问题: the section, point by point
+        d = narrative.draft(retriever.library, q, cites, asked)
+        if d is not None:
+            return d
     text = query_text or q.search_text or q.question
     each_word = _EACH.search(q.text) if not q.agencies else None
     each = each_word is not None
