@@ -124,6 +124,9 @@ def citation_from(value: Any) -> Citation:
             d[k] = _text(d[k])
     d.setdefault("agency", None)
     d.setdefault("year", None)
+    # a computed figure's cells (Citation.cells) come back as records too; a damaged list is dropped, not fatal
+    cells = d.get("cells") if isinstance(d.get("cells"), list) else []
+    d["cells"] = [citation_from(x) for x in cells if isinstance(x, (dict, Citation)) and x]
     return Citation(**d)
 
 

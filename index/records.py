@@ -288,6 +288,9 @@ class Citation:
     value: Optional[float] = None
     page_end: Optional[int] = None  # a PDF quote that runs onto the next page
     scan: Optional[str] = None  # 扫描件识别 第3页 框(x0,y0,x1,y1): read by OCR from a page image, check it there
+    # a figure computed from several cells of one report (a group's sum, a share's two parts): one citation, its
+    # cells (kind "cell", n 0) opened together by the source panel; its own table/row/column name what they share
+    cells: list["Citation"] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -295,7 +298,10 @@ class Citation:
         return f"{loc}（{self.scan}）" if self.scan else loc
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None or k in ("n", "file", "kind", "quote")}
+        d = {k: v for k, v in asdict(self).items() if v is not None or k in ("n", "file", "kind", "quote")}
+        if not d.get("cells"):
+            d.pop("cells", None)
+        return d
 
 
 def span_label(line_start: Optional[int], line_end: Optional[int] = None, page: Optional[int] = None,

@@ -159,20 +159,45 @@ class Citations:
         self._keys: dict[tuple, int] = {}
         self._printed: dict[int, str] = {}  # a cell's value as the report prints it ("3435.54万")
 
+    def _cell(self, c: LibraryFact, n: int) -> Citation:
+        line = c.line or 0
+        quote = c.source_text or (self.sources.line_text(c.file, line, c.page) if line else None) or ""
+        return Citation(n=n, file=c.file, agency=c.agency, year=c.year, kind="cell", quote=squash(quote),
+                        line_start=line, line_end=c.line_end or line, page=c.page, table=c.table, row=c.row,
+                        column=c.column, value=c.value,
+                        scan=c.cell_ref if (c.cell_ref or "").startswith("扫描件识别") else None)
+
     def cell(self, c: LibraryFact) -> int:
         key = ("cell", c.file, c.table, c.row, c.column)
         if key in self._keys:
             return self._keys[key]
-        line = c.line or 0
-        quote = c.source_text or (self.sources.line_text(c.file, line, c.page) if line else None) or ""
         n = len(self.items) + 1
-        self.items.append(Citation(n=n, file=c.file, agency=c.agency, year=c.year, kind="cell", quote=squash(quote),
-                                   line_start=line, line_end=c.line_end or line, page=c.page, table=c.table,
-                                   row=c.row, column=c.column, value=c.value,
-                                   scan=c.cell_ref if (c.cell_ref or "").startswith("扫描件识别") else None))
+        self.items.append(self._cell(c, n))
         self._keys[key] = n
         if c.printed:
             self._printed[n] = squash(c.printed)
+        return n
+
+    def cells(self, cells: list[LibraryFact]) -> int:
+        """One citation for a figure computed from several cells of one report, carrying them all."""
+        key = ("cells",) + tuple((c.file, c.table, c.row, c.column) for c in cells)
+        if key in self._keys:
+            return self._keys[key]
+        n = len(self.items) + 1
+        parts = [self._cell(c, 0) for c in cells]
+        one = lambda xs: xs[0] if len(set(xs)) == 1 else None  # noqa: E731
+        rows = list(dict.fromkeys(p.row for p in parts))
+        heads = list(dict.fromkeys(r.split("-")[0] for r in rows))  # 不予公开-属于国家秘密 … → 不予公开
+        lines = [(p.page or 0, p.line_start, p.line_end) for p in parts if p.line_start]
+        first, last = (min(lines), max(lines)) if lines else ((parts[0].page, 0, 0),) * 2
+        self.items.append(Citation(
+            n=n, file=parts[0].file, agency=parts[0].agency, year=parts[0].year, kind="cell",
+            quote="；".join(f"{p.row}·{p.column} {fmt(p.value) if p.value is not None else '（空）'}" for p in parts),
+            line_start=first[1], line_end=last[2], page=first[0] or None,
+            page_end=last[0] if last[0] and last[0] != first[0] else None, table=one([p.table for p in parts]),
+            row=rows[0] if len(rows) == 1 else "、".join(heads), column=one([p.column for p in parts]), cells=parts))
+        self._keys[key] = n
+        self._printed[n] = "；".join(squash(c.printed) for c in cells if c.printed)
         return n
 
     def passage(self, file: str, quote: str, line_start: int, line_end: int, page: Optional[int] = None,
@@ -190,7 +215,9 @@ class Citations:
         return n
 
     def marks(self, cells: Iterable[LibraryFact]) -> str:
-        return "".join(f"[{self.cell(c)}]" for c in cells)
+        """One [n] per figure: a figure read from several cells is one citation that opens them together."""
+        cells = list(cells)
+        return f"[{self.cells(cells)}]" if len(cells) > 1 else "".join(f"[{self.cell(c)}]" for c in cells)
 
     def by_number(self) -> dict[int, list[str]]:
         """What each cited cell supports: its value (money also as printed) and its labels — not the line it
@@ -199,11 +226,13 @@ class Citations:
         for c in self.items:
             if c.kind != "cell":
                 continue
-            texts = [fmt(c.value)] if c.value is not None else []
-            texts += [self._printed[c.n]] if c.n in self._printed else []
-            # a cell's row and column labels are the template's words: "属于四类过程性信息" names a row, and
-            # its 四 is supported by the cell cited, not a figure to look up
-            texts += [x for x in (c.row, c.column) if x]
+            texts = []
+            for x in c.cells or [c]:  # a computed figure's citation supports what each of its cells does
+                texts += [fmt(x.value)] if x.value is not None else []
+                # a cell's row and column labels are the template's words: "属于四类过程性信息" names a row, and
+                # its 四 is supported by the cell cited, not a figure to look up
+                texts += [y for y in (x.row, x.column) if y]
+            texts += [self._printed[c.n]] if self._printed.get(c.n) else []
             out[c.n] = texts
         return out
 

@@ -142,16 +142,18 @@ def table_panel(c: dict, facts: list[dict], page_html: str = "") -> str:
         if f["col_name"] not in cols:
             cols.append(f["col_name"])
     val = {(f["row_name"], f["col_name"]): f for f in tbl}
+    # a computed figure's citation carries its cells (Citation.cells): all of them are marked, together
+    hits = {(x.get("row"), x.get("column")) for x in c.get("cells") or [c]}
     out = ['<div class="nb-table-wrap"><table class="nb-table"><thead><tr><th></th>']
     out += [f"<th>{esc(col)}</th>" for col in cols]
     out.append("</tr></thead><tbody>")
     for r in rows:
-        hit_row = r == c.get("row")
+        hit_row = any(r == h[0] for h in hits)
         out.append(f'<tr class="{"nb-hit-row" if hit_row else ""}"><th>{esc(r)}</th>')
         for col in cols:
             f = val.get((r, col))
             shown = "" if f is None else (f.get("printed") if f.get("printed") not in (None, "") else fmt_value(f.get("value")))
-            cls = "nb-hit" if hit_row and col == c.get("column") else ""
+            cls = "nb-hit" if (r, col) in hits else ""
             out.append(f'<td class="{cls}">{esc(shown)}</td>')
         out.append("</tr>")
     out.append("</tbody></table></div>")
@@ -166,7 +168,10 @@ def _shown(f: dict) -> str:
 
 def cell_row(c: dict, facts: list[dict]) -> str:
     """The cited cell as staff read it in the printed table: 表 · 行 · 列 = value, and the row's other columns
-    beside it (the line it was read from is only a run of digits without them)."""
+    beside it (the line it was read from is only a run of digits without them). A computed figure's citation
+    lists each of its cells so."""
+    if c.get("cells"):
+        return "".join(cell_row(x, facts) for x in c["cells"])
     row = [f for f in facts if f.get("tbl") == c.get("table") and f.get("row_name") == c.get("row")]
     hit = next((f for f in row if f.get("col_name") == c.get("column")), None)
     value = _shown(hit) if hit else fmt_value(c.get("value"))
