@@ -36,10 +36,12 @@ def test_auto_prefers_a_configured_server(monkeypatch):
     assert isinstance(b, OpenAIBackend) and b.model_id == "openai:m"
 
 
-def test_auto_without_server_is_local_when_assembled_else_none(monkeypatch):
+def test_auto_without_server_answers_extractively_and_local_stays_selectable(monkeypatch):
+    # the bundled 0.5B model is slow here and adds nothing over the extractive answer: never the default
     monkeypatch.delenv("ASSISTANT_OPENAI_BASE_URL", raising=False)
-    b = get_backend("auto")
-    assert (b is not None and b.name == "local") == llm_local.available()
+    assert get_backend("auto") is None
+    if llm_local.available():
+        assert get_backend("local").name == "local"
 
 
 def test_assembly_refuses_a_sha256_mismatch(tmp_path, monkeypatch):

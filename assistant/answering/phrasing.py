@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 from assistant.llm import backends as llm_mod
 from assistant.answering.compose import Citations, Draft, load_prompt, who
+from assistant.answering.meaning import meaning_changes
 from assistant.answering.question import Query
 from assistant.answering.verify import _matches, extract_numbers, numbers_in, verify
 from index import planted
@@ -117,6 +118,8 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
     if res.unverified:
         problems.append("数字无法核实：" + "、".join(res.unverified))
     problems += added_to_draft(out, draft, q, report_years)
+    labels = [x for c in cites.items if c.kind == "cell" for x in (c.row, c.column)]
+    problems += meaning_changes(out, "\n".join([draft.text, *draft.facts, draft.details or ""]), q.question, labels)
     if res.bad_citations:
         problems.append("引用编号不存在：" + "、".join(map(str, res.bad_citations)))
     if not res.cited:
@@ -125,7 +128,7 @@ def phrase(backend, q: Query, draft: Draft, cites: Citations, timings: dict, rep
     if lost:
         problems.append("漏掉了关键数字/名称：" + "、".join(lost))
     if problems:
-        yield "\n[已改用可核实的模板答案]\n" + draft.text
+        yield "\n（模型的措辞未通过核对，以下为按表格数据和原文生成的答案）\n" + draft.text
         return draft.text, name, [AnswerCheck("llm_fallback", "fail", f"{said}模型的回答未通过核对（{'；'.join(problems)}），已改用按表格数据/原文生成的答案。",
                                    llm_text=out)]
     if draft.lead:  # 简报: the model's lead sentence, then the full template body

@@ -348,10 +348,8 @@ class Services:
         if self.default_llm in ("none", "local", "openai"):
             return self.default_llm
         avail = [k for k, _, ok in self.backends() if ok]
-        for k in ("openai", "local"):
-            if k in avail:
-                return k
-        return "none"
+        # a configured server model, else extractive; the bundled local model only when chosen
+        return "openai" if "openai" in avail else "none"
 
     # ------------------------------------------------------------ feedback
     def save_feedback(self, record: dict) -> Path:
