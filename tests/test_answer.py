@@ -223,39 +223,12 @@ def test_2021_template_pdf_cells_cite_page_and_the_column_read(pdf_assistant):
 
 
 @pytest.mark.slow
-def test_openai_backend_end_to_end_against_llama_cpp_server(built_store, monkeypatch):
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    from assistant.llm import local as llm_local
-
-    if not llm_local.available():
-        pytest.skip("local GGUF not assembled")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(llm_local.model_path()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}/v1"
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/models", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", base)
-        monkeypatch.setenv("ASSISTANT_OPENAI_MODEL", "qwen")
-        a = Assistant(built_store, llm="auto", log=False).warm_up()  # auto prefers the configured server
-        ans = a.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
-        assert ans.llm == "openai" and "68" in ans.text and ans.unverified_numbers == []
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def test_openai_backend_end_to_end_against_llama_cpp_server(built_store, llama_server, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", llama_server)
+    monkeypatch.setenv("ASSISTANT_OPENAI_MODEL", "qwen")
+    a = Assistant(built_store, llm="auto", log=False).warm_up()  # auto prefers the configured server
+    ans = a.ask("2020年福建省人社厅新收政府信息公开申请多少件？")
+    assert ans.llm == "openai" and "68" in ans.text and ans.unverified_numbers == []
 
 
 def test_a_holdings_question_is_not_taken_for_a_follow_up(assistant):

@@ -325,7 +325,7 @@ def test_a_text_file_of_a_million_lines_is_refused_before_it_is_split(store, tmp
     refused(store, p, "行，超过上限")
 
 
-def test_chunk_location_is_linear_on_a_long_legal_section(pipeline_ready):
+def test_chunk_location_is_linear_on_a_long_legal_section():
     """The locate scan was quadratic (a linear search per chunk): 20k lines of one section in a few seconds."""
     import time
 

@@ -10,7 +10,7 @@ from index.pipeline import UNCHANGED
 F = "003_445335a71f9baff7.txt"
 
 
-def test_ingest_prints_one_line_per_file_and_fails_on_bad_files(sample_dir, tmp_path, pipeline_ready):
+def test_ingest_prints_one_line_per_file_and_fails_on_bad_files(sample_dir, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(sample_dir / F, src / F)

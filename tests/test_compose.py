@@ -12,15 +12,6 @@ from assistant.answering.question import library_reports, understand
 from index.errors import ConfigError
 
 
-@pytest.fixture(scope="module")
-def library(built_store):
-    from index.library import Library
-
-    lib = Library(built_store)
-    yield lib
-    lib.close()
-
-
 def _flat(s):
     return re.sub(r"\s+", "", s)
 

@@ -182,7 +182,7 @@ def test_chain_checks_use_the_current_edition(editions_store):
     assert not (chain_files & others)
 
 
-def test_migration_marks_editions_of_an_old_store(tmp_path, sample_dir, pipeline_ready):
+def test_migration_marks_editions_of_an_old_store(tmp_path, sample_dir):
     """A store written before editions existed (two copies of one report, both counted) gets one current."""
     import sqlite3
 

@@ -3,16 +3,10 @@ and a real `python -m llama_cpp.server` behind the openai backend."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from assistant.llm import backends as llm_mod, local as llm_local
+from assistant.llm import local as llm_local
 from assistant.llm.backends import OpenAIBackend, ScriptedBackend, as_llama_index_llm, get_backend
 from index.errors import ConfigError, ModelError
 
@@ -89,31 +83,9 @@ def test_local_model_uses_its_chatml_template_and_answers():
     assert "68" in out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
-@needs_model
-def test_openai_backend_against_a_real_llama_cpp_server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(llm_local.model_path()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}/v1"
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/models", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        b = OpenAIBackend(base_url=base, model="qwen")
-        out = "".join(b.stream_chat([{"role": "user", "content": "材料：[1] 2020年新收申请68件。问题：新收申请多少件？"}],
-                                    max_tokens=40))
-        assert "68" in out
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def test_openai_backend_against_a_real_llama_cpp_server(llama_server):
+    b = OpenAIBackend(base_url=llama_server, model="qwen")
+    out = "".join(b.stream_chat([{"role": "user", "content": "材料：[1] 2020年新收申请68件。问题：新收申请多少件？"}],
+                                max_tokens=40))
+    assert "68" in out

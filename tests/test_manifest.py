@@ -4,7 +4,7 @@ import pytest
 from index.manifest import Manifest, audit_status
 
 
-def test_replace_report_round_trip_and_version_stamp(tmp_path, sample_dir, pipeline_ready):
+def test_replace_report_round_trip_and_version_stamp(tmp_path, sample_dir):
     from index.pipeline import parse_report
 
     p = parse_report(sample_dir / "003_445335a71f9baff7.txt")
@@ -23,7 +23,7 @@ def test_replace_report_round_trip_and_version_stamp(tmp_path, sample_dir, pipel
     assert row["audit_status"] == audit_status(p.checks)
 
 
-def test_a_failed_transaction_changes_nothing(tmp_path, sample_dir, pipeline_ready):
+def test_a_failed_transaction_changes_nothing(tmp_path, sample_dir):
     from index.pipeline import parse_report
 
     p = parse_report(sample_dir / "003_445335a71f9baff7.txt")
@@ -37,7 +37,7 @@ def test_a_failed_transaction_changes_nothing(tmp_path, sample_dir, pipeline_rea
     assert len(m.chunk_ids(p.file)) == len(p.chunks) - 1
 
 
-def test_editions_one_current_per_agency_and_year(tmp_path, sample_dir, pipeline_ready):
+def test_editions_one_current_per_agency_and_year(tmp_path, sample_dir):
     """Two files of one (agency, year): both stored, exactly one current; a staff pin wins over balance and
     age; a file without agency or year is its own report."""
     from index.pipeline import parse_report
@@ -61,7 +61,7 @@ def test_editions_one_current_per_agency_and_year(tmp_path, sample_dir, pipeline
     assert not m.set_current("nope.txt")
 
 
-def test_unbalanced_edition_is_not_current_by_default(tmp_path, sample_dir, pipeline_ready):
+def test_unbalanced_edition_is_not_current_by_default(tmp_path, sample_dir):
     from index.pipeline import parse_report
 
     src = (sample_dir / "003_445335a71f9baff7.txt").read_text(encoding="utf-8")

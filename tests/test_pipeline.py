@@ -48,7 +48,7 @@ def _consistent(store):
     assert copies == m.stored_paths()
 
 
-def test_parse_report_runs_every_stage(sample_dir, pipeline_ready):
+def test_parse_report_runs_every_stage(sample_dir):
     from index.pipeline import parse_report
 
     p = parse_report(sample_dir / F003)

@@ -11,15 +11,6 @@ FJ, XM = "福建省人力资源和社会保障厅", "厦门市人力资源和社
 
 
 @pytest.fixture(scope="module")
-def library(built_store):
-    from index.library import Library
-
-    lib = Library(built_store)
-    yield lib
-    lib.close()
-
-
-@pytest.fixture(scope="module")
 def retriever(library, built_store):
     return HybridRetriever(library).warm_up()
 

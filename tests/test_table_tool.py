@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from assistant.answering import table_tool
 from assistant.answering.question import library_reports, understand
 
@@ -22,15 +20,6 @@ def gold(agency, year, table, row, column):
                 if (f["table"], f["row"], f["column"]) == (table, row, column):
                     return f["value"]
     raise KeyError((agency, year, table, row, column))
-
-
-@pytest.fixture(scope="module")
-def library(built_store):
-    from index.library import Library
-
-    lib = Library(built_store)
-    yield lib
-    lib.close()
 
 
 def run(q, library):
