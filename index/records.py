@@ -356,12 +356,19 @@ class Answer:
     # the question as the read side understood it (assistant's Query): a follow-up is resolved against it
     # instead of re-reading every earlier question; not serialised
     query: Any = None
+    # when the quantity's reading was unsure: the sentence saying how it was read (also in the text), and the
+    # nearest other readings as {"quantity", "label", "question", "why"} — the app offers each question to click
+    reading: Optional[str] = None
+    alternatives: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "id": self.id, "question": self.question, "answer": self.text, "refused": self.refused,
             "route": self.route.kind, "route_reason": self.route.reason,
             "citations": [c.to_dict() for c in self.citations],
             "unverified_numbers": self.unverified_numbers, "checks": [c.to_dict() for c in self.checks],
             "llm": self.llm, "timings_ms": {k: round(v) for k, v in self.timings_ms.items()},
         }
+        if self.reading:
+            d["reading"], d["alternatives"] = self.reading, list(self.alternatives)
+        return d

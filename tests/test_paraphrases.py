@@ -104,7 +104,34 @@ def test_the_answer_gives_the_gold_number_from_the_right_reports(case, assistant
     assert not ans.refused, ans.text
     v = abs(case.value)
     want = {_plain(v)} | ({_plain(v / 10000)} if v >= 10000 else set())  # 34355400元 or 3435.54万元
-    assert want & _numbers(ans.text), ans.text
+    assert want & _numbers(ans.text) and ans.unverified_numbers == [], ans.text
     files = {r["file"] for r in P.gold()["reports"] if r["agency"] in case.agencies and r["year"] in case.years} \
         if case.agencies else {r["file"] for r in P.gold()["reports"] if r["year"] in case.years}
     assert {c.file for c in ans.citations if c.kind == "cell"} <= files
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.unsure][:4] + [
+    c for c in CASES if c.style == "typo" and not P.still_named(c)][::12],
+                         ids=lambda c: c.id)
+def test_the_answer_says_how_it_read_an_unsure_question_and_offers_the_alternatives(case, assistant):
+    ans = assistant.ask(case.question, history=case.history)
+    label = P.lexicon_quantities()[case.quantity]["label"]
+    assert ans.reading and ans.reading.startswith(f"（按“{label}") and ans.reading in ans.text
+    assert ans.unverified_numbers == []  # 三安全一稳定, 四类… in the rows' names are no claimed counts
+    assert len(ans.alternatives) == 2 and all(a["question"] and a["label"] for a in ans.alternatives)
+    d = ans.to_dict()
+    assert d["reading"] == ans.reading and [a["question"] for a in d["alternatives"]] == \
+        [a["question"] for a in ans.alternatives]
+    again = assistant.ask(ans.alternatives[0]["question"])  # what a click on the first suggestion asks
+    assert not again.refused and label not in again.text.split("。")[0]
+
+
+def test_a_plain_question_carries_no_reading(assistant):
+    ans = assistant.ask("江苏省人社厅2019年行政复议案件有多少件？")
+    assert ans.reading is None and ans.alternatives == [] and "按“" not in ans.text and "reading" not in ans.to_dict()
+
+
+def test_a_typo_two_rows_fit_equally_offers_the_other_first(reports):
+    q = understand("福建省人社厅2019年行政处议有多少件？", reports=reports)  # 行政复议 or 行政处罚, one character off each
+    assert q.reading is not None and "同样接近" in q.reading.why
+    assert {q.reading.quantity, q.alternatives[0].quantity} == {"行政复议", "行政处罚"}

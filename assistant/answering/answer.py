@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant.answering import agencies, compose, notes, phrasing, router, table_tool, text_answers
+from assistant.answering import agencies, compose, notes, phrasing, readings, router, table_tool, text_answers
 from assistant.answering.compose import Citations, Draft, SourceFiles
 from assistant.answering.question_guard import clean_question, question_problem
 from assistant.answering.question import Query, ReportInfo, library_reports, understand
@@ -143,6 +143,10 @@ class Assistant:
         note = notes.assumed_years_note(q) if not draft.refused else None
         if note:
             draft.add_note(note)
+        read_as = readings.sentence(q) if not draft.refused else ""  # an unsure reading: how, and what else
+        if read_as:
+            draft.add_note(read_as)
+            draft.computed += readings.label_numbers(read_as)
         draft.text, draft.details = self._for_staff(draft.text, reports), self._for_staff(draft.details, reports)
         text = draft.text
         used_llm = "none"
@@ -168,7 +172,8 @@ class Assistant:
         timings["total"] = _ms(t0)
         ans = Answer(question=question, text=text, citations=cites.items if not draft.refused else [],
                      route=rt, refused=draft.refused, unverified_numbers=res.unverified, checks=checks,
-                     timings_ms=timings, llm=used_llm, id=id, query=q)
+                     timings_ms=timings, llm=used_llm, id=id, query=q, reading=read_as or None,
+                     alternatives=[a.to_dict() for a in q.alternatives] if read_as else [])
         if self.log:
             from index.qa_log import log_answer
 

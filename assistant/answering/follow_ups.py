@@ -85,7 +85,9 @@ def inherit_operation(q, prev, text: str, named_years: bool, named_agencies: boo
     one member of the previous grouping ("哪年…最多？" → "那2019年呢？": that year's value, summed over its reports
     when no agency is named) or compares with a new subject ("和江苏比呢")."""
     if joined and q.operation in ("lookup", "compare", "sum"):
-        q.operation, q.by = "compare", None
+        # two subjects on one quantity: their difference, which names both values, who has more and the gap
+        two = len(q.agencies) == 2 or (len(q.agencies) <= 1 and len(q.years) == 2)
+        q.operation, q.by = ("diff" if two and len(q.quantities) == 1 else "compare"), None
         return
     if q.operation not in ("lookup", "compare") or prev.operation in _KEEP:
         return

@@ -78,6 +78,10 @@ def parse_years(text: str, library_years: list[int]) -> tuple[list[int], Optiona
     t2 = re.sub(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:-|至|到|~)\s*((?:19|20)\d{2})", " ", t)
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", t2):
         years.append(int(m.group(1)))
+    for m in re.finditer(r"(?<![\d近前满第续])(\d{2})年(?!代|来|以来|间|内)", t2):  # "19年": staff shorthand
+        y = 2000 + int(m.group(1))
+        if library_years and min(library_years) - 10 <= y <= max(library_years) + 1:
+            years.append(y)
     for m in re.finditer(r"([〇零○一二三四五六七八九]{4})年", t):
         y = _cn_year(m.group(1))
         if y:
@@ -122,7 +126,8 @@ def find_quantities(text: str, lex: Lexicon) -> tuple[list[Quantity], str, list[
     # a parent sum gives way to one of its own sub-rows (无法提供 vs 无法提供-本机关不掌握…)
     ids = [q for q in ids if not any(o.startswith(q + "-") for o in ids)]
     # the whole named as context gives way to its part ("办理结果中部分公开几件"), unless a total is asked too
-    if not any(w in text for w in lex.total_words):
+    # ("…占全部办结申请的比例" names the whole as the share's base: kept)
+    if not any(w in text for w in lex.total_words) and not re.search(r"占.{0,14}(比例|比重|百分|几成)", text):
         ids = [q for q in ids if not any(o in lex.quantities[q].parts or o.split("-")[0] in lex.quantities[q].parts
                                          for o in ids if o != q)]
     blank = "".join("　" if used[i] else c for i, c in enumerate(text))

@@ -174,21 +174,21 @@ def unsure(q, used: list[Hit], defaulted: bool, lex: Lexicon) -> None:
     chosen = q.quantities[0].id.split("·")[0]
     hit = next((h for h in used if h.quantity == chosen), None)
     if defaulted and not any(w in q.text for w in lex.confirm.get(chosen, ())):
-        why, said, span = "问题没有说明是哪一项申请数字", "申请", None
+        why, said, span = "问题没有说明是哪项申请数字", "申请", None
     elif hit is not None and not hit.exact:
         typed = q.text[hit.start:hit.end]
         why, said, span = f"“{typed}”疑为“{hit.phrase}”", hit.phrase, (hit.start, hit.end)
     elif hit is not None and hit.phrase in lex.unsure_phrases and not any(
             h.exact and h.phrase not in lex.unsure_phrases for h in used if h.quantity == chosen) and not any(
             w in q.text for w in lex.confirm.get(chosen, ())):
-        why, said, span = f"“{hit.phrase}”可指表中不止一项", hit.phrase, (hit.start, hit.end)
+        why, said, span = f"“{hit.phrase}”可指表中多项", hit.phrase, (hit.start, hit.end)
     else:
         return
     rivals = list(hit.rivals) if hit is not None else []
     exclude = {chosen} | {x.id.split("·")[0] for x in q.quantities}
     alts = (rivals + nearest(chosen, said, lex, exclude | set(rivals)))[:2]
-    if rivals:
-        why += "（也可能是“" + "”“".join(lex.quantities[r].label for r in rivals) + "”）"
+    if rivals:  # a tie: the typo fits another row as well, which comes first among the alternatives
+        why += "，与另一项同样接近"
 
     def ask(qid: str) -> str:
         phrase = _phrase_for(qid, lex)
@@ -223,3 +223,11 @@ def sentence(q) -> str:
     if q.alternatives:
         out += "；如想问的是" + "或".join(f"“{a.label}”" for a in q.alternatives) + "，可换个问法"
     return out + "。）"
+
+
+def label_numbers(sentence: str) -> list[float]:
+    """The numerals of the rows' own names in a reading sentence (“三安全一稳定”, 四类过程性信息): words of the
+    template, not counts — given to the verifier as code's, so it does not take them for claimed figures."""
+    from assistant.answering.verify import extract_numbers
+
+    return [n.value for n in extract_numbers(sentence)]
