@@ -369,11 +369,24 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         a, b, diff = r.start, r.end, r.diff
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平，变化")
         pct = f"，{'增长' if diff > 0 else '下降'}{fmt(abs(r.pct))}%" if r.pct not in (None, 0) else ""
+        # the answer first ("…比…少36件（68 − 32 = 36）"), then the two figures it comes from, each cited
         if a.agency != b.agency:
             # two agencies are compared, not one changing: "厦门…比福建…少36件", in the order the question named them
             more = "多" if a.value > b.value else "少" if a.value < b.value else "持平，相差"
-            parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
-                         f"{a.agency or UNNAMED}比{b.agency or UNNAMED}{more}{fmt(abs(diff))}{unit}（{ta.formula}）。")
+            same = a.year == b.year
+            parts.append(f"{year_name(a.year) if same else ''}{a.agency or UNNAMED if same else _who(a)}{label}比"
+                         f"{b.agency or UNNAMED if same else _who(b)}{more}{fmt(abs(diff))}{unit}（{ta.formula}）："
+                         f"{a.agency or UNNAMED}{_val(a)}{cites.marks(a.cells)}，{b.agency or UNNAMED}{_val(b)}"
+                         f"{cites.marks(b.cells)}。")
+        elif a.year != b.year:
+            change = f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）"
+            if pct and a.value and re.search(r"百分之|百分比|%|幅度|增幅|降幅|增长率|下降率", q.text):
+                # asked for the rate: it leads, with its own formula
+                change = (f"{'增长' if diff > 0 else '下降'}{fmt(abs(r.pct))}%（({fmt(b.value)} − {fmt(a.value)}) ÷ "
+                          f"{fmt(a.value)} = {fmt(r.pct)}%），{word}{fmt(abs(diff))}{unit}")
+            parts.append(f"{a.agency or UNNAMED}{year_name(b.year)}{label}比{year_name(a.year)}{change}："
+                         f"{year_name(a.year)}{_val(a)}{cites.marks(a.cells)}，{year_name(b.year)}{_val(b)}"
+                         f"{cites.marks(b.cells)}。")
         else:
             parts.append(f"{_who(a)}{label}{_val(a)}{cites.marks(a.cells)}，{_who(b)}{_val(b)}{cites.marks(b.cells)}；"
                          f"{word}了{fmt(abs(diff))}{unit}（{ta.formula}{pct}）。")
@@ -381,8 +394,8 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
     elif op == "ratio" and isinstance(r, Shares) and r.rows:
         for x in r.rows:
             num, den = x.num, x.den
-            parts.append(f"{_who(num)}{num.display}{_val(num)}{cites.marks(num.cells)}，占{den.display}"
-                         f"{_val(den)}{cites.marks(den.cells)}的{fmt(x.pct)}%（{x.formula}）。")
+            parts.append(f"{_who(num)}{num.display}占{den.display}的{fmt(x.pct)}%（{x.formula}）：{num.display}"
+                         f"{_val(num)}{cites.marks(num.cells)}，{den.display}{_val(den)}{cites.marks(den.cells)}。")
             d.key_numbers.append(fmt(x.pct))
     elif op == "sum" and isinstance(r, Sum):
         several = len({i.quantity.id for i in items}) > 1
