@@ -70,14 +70,9 @@ def parse_report(path: Path | str, overrides: Optional[dict] = None, file: Optio
     if any(ln.ocr for ln in doc.lines):  # scanned pages: cells OCR read below its confidence bar are uncertain
         from index.loaders.ocr import settle_uncertain
         tables = settle_uncertain(doc, tables)
-    checks: list[Check] = []
-    seen = set()
-    for c in list(tables.checks) + list(audit.audit_facts(doc.file, tables.facts, tables.template)) + \
-            list(audit.text_conflicts(doc, tables.facts)):
-        key = (c.rule, c.scope, c.status, c.message)
-        if key not in seen:  # the table parser and the auditor may report the same rule
-            seen.add(key)
-            checks.append(c)
+    # the balance rules ran once, inside parse_tables (and again in settle_uncertain only when OCR changed a
+    # cell); the prose-against-table check needs the document, so it runs here
+    checks: list[Check] = list(tables.checks) + list(audit.text_conflicts(doc, tables.facts))
     sections = split_sections(doc)
     chunks = make_chunks(doc, meta, sections, tables.facts)
     warnings: list[Warning] = []

@@ -56,6 +56,10 @@ def test_parse_report_runs_every_stage(sample_dir):
     assert p.tables.facts and p.chunks and p.sections
     assert {c.kind for c in p.chunks} >= {"text", "table_row"}
     assert all(c.file == F003 for c in p.chunks)
+    # each balance rule ran once (in parse_tables), the prose check once beside it: no check twice
+    keys = [(c.rule, c.scope, c.message) for c in p.checks]
+    assert len(keys) == len(set(keys)) and {c.rule for c in p.checks} >= {"row_sum", "column_balance"}
+    assert [c for c in p.checks if c.rule != "conflict"] == p.tables.checks
 
 
 def test_built_store_is_complete_and_consistent(built_store, sample_dir):
