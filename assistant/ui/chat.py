@@ -139,7 +139,9 @@ def build_chat_tab(svc: Services) -> dict:
         if not question:  # the send button is disabled while the box is empty; Enter on it does nothing
             yield (gr.skip(),) * 9
             return
-        history_q = [t["question"] for t in turns_v]
+        # each earlier turn as it was understood (Answer.query): a follow-up is resolved against the last one;
+        # a turn reopened from the store has only its words, which are understood again in order
+        history_q = [t.get("understood") or t["question"] for t in turns_v]
         t = {"question": question, "answer": "", "citations": [], "done": False, "llm": kind}
         turns_v = turns_v + [t]
         yield messages(turns_v), "", turns_v, gr.skip(), gr.skip(), gr.skip(), "正在查找…", "", cid
@@ -159,6 +161,7 @@ def build_chat_tab(svc: Services) -> dict:
             return
         d = answer.to_dict()
         t.update(answer=answer.text, citations=d["citations"], done=True, route=d["route"], llm=d.get("llm"),
+                 understood=answer.query,
                  checks=d.get("checks"), unverified=d.get("unverified_numbers"), timings_ms=d.get("timings_ms"))
         cid, problem = _save(request, t, cid)
         i = len(turns_v) - 1
