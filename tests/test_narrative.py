@@ -243,3 +243,17 @@ def test_pdf_overview_lists_part_ones_sub_headings(pdf_assistant):
     quoted = check_quotes(ans, Library(pdf_assistant.store_dir))
     heads = ["主动公开情况", "依申请公开情况", "政府信息管理情况", "政府信息公开平台建设情况", "政府信息公开监督保障情况"]
     assert [flat(q)[:len(h)] for (q, _c), h in zip(quoted, heads)] == heads, ans.text
+
+
+@pytest.mark.parametrize("question,route", [("江苏人社厅2019年依申请公开是怎么做的", "text"),
+                                            ("福建人社厅2020年主动公开有哪些做法？", "text"),
+                                            ("江苏人社厅2019年依申请公开多少件？", "table"),
+                                            ("江苏人社厅2019年依申请公开工作中新收申请一共多少件", "table")])
+def test_work_done_on_a_table_topic_is_read_from_the_prose(assistant, question, route):
+    """依申请公开 and 主动公开 name table rows too: asked how they were done, without a figure, the prose answers."""
+    ans = assistant.ask(question)
+    assert ans.route.kind == route, (ans.route, ans.text)
+    if route == "text":
+        first = ans.text.split("\n")[0]
+        assert "依申请公开日益规范" in first or "主动公开" in first, ans.text
+        check_quotes(ans, Library(assistant.store_dir))

@@ -47,8 +47,18 @@ QUOTE_CHARS = 120  # an item's one quote: its heading and the sentence after it,
 MAX_POINTS = 12
 
 
+# what was done or how, asked of a topic the tables also name (依申请公开方面做了哪些工作): the prose answers it
+_WORK = re.compile(r"做了|哪些工作|哪些做法|哪些措施|哪些举措|如何|怎么|怎样|做法|措施|举措|经验|亮点|存在|不足|改进|整改")
+_COUNT = re.compile(r"多少|几|数量|总数|件数|比例|比重|占比|合计|总计|共计|一共|增长|增加|减少|下降|变化|最多|最少|最高|最低|排名")
+
+
 def wants_outline(text: str) -> bool:
     return bool(text and LISTING.search(text) and not NOT_LISTING.search(text))
+
+
+def asks_work(text: str) -> bool:
+    """A question about work done or problems that names a table's topic but asks no figure of it."""
+    return wants_outline(text) and bool(_WORK.search(text)) and not _COUNT.search(text)
 
 
 def topics(text: str, reports, years_said: bool = True) -> list[str]:

@@ -6,6 +6,7 @@ or year the library lacks means no answer may be given at all.
 """
 from __future__ import annotations
 
+from assistant.answering import narrative
 from assistant.answering.question import Query
 from index.records import Route
 
@@ -21,6 +22,8 @@ def route(query: Query) -> Route:
         return Route("table", "问的是库中收录了哪些报告")
     if query.operation == "brief":
         return Route("both", "简报：表格数字加原文要点")
+    if query.quantities and query.operation == "lookup" and not query.follow_up and narrative.asks_work(query.text):
+        return Route("text", "问的是工作做法或存在的问题（报告正文的小节），不是表格数字")
     if query.quantities and query.text_cue:
         return Route("both", f"表格项“{query.quantities[0].display}”之外还问到表格没有的内容")
     if query.quantities:
