@@ -1,6 +1,8 @@
 """Follow-ups and comparisons as staff ask them (issue 13 items 1 and 3), on the sample library, no LLM."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.answering.answer import Assistant
@@ -60,3 +62,12 @@ def test_who_has_more_names_the_winner(assistant):
 def test_a_comparison_of_two_agencies_is_not_called_an_increase(assistant):
     ans = assistant.ask("厦门人社局2020年新收申请比福建人社厅同年少多少件？")
     assert "少36件" in ans.text and "增加" not in ans.text and "增长" not in ans.text
+
+
+@pytest.mark.parametrize("chain, said", [
+    (("山东人社厅2019年新收申请多少件", "和江苏比呢"), "多30件（159 − 129 = 30）"),
+    (("厦门人社局2020年新收申请比福建人社厅同年少多少件？",), "少36件（68 − 32 = 36）"),
+])
+def test_a_difference_is_written_larger_minus_smaller_with_one_minus_sign(assistant, chain, said):
+    ans = _chain(assistant, *chain)
+    assert said in ans.text and not re.search(r"= ?-\d", ans.text), ans.text

@@ -234,7 +234,10 @@ def _diff(ta: TableAnswer, q: Quantity) -> None:
     a, b = items[0], items[-1]
     d = b.value - a.value
     ta.result = Difference(a, b, d)
-    ta.formula = f"{fmt(b.value)} − {fmt(a.value)} = {fmt(d)}"
+    # the larger minus the smaller: the sentence says which is more (增加/减少, 多/少), so the formula never
+    # carries a second, ASCII minus sign ("4 − 7 = -3", "129 − 159 = -30")
+    hi, lo = (b, a) if b.value >= a.value else (a, b)
+    ta.formula = f"{fmt(hi.value)} − {fmt(lo.value)} = {fmt(abs(d))}"
     ta.computed += [d, abs(d)]
     if a.value:
         pct = _pct(d, a.value)
