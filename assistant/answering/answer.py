@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
-from assistant.answering import agencies, compose, notes, phrasing, readings, router, table_tool, text_answers
+from assistant.answering import (agencies, compose, notes, phrasing, readings, rewrite, router, table_tool,
+                                 text_answers)
 from assistant.answering.compose import Citations, Draft, SourceFiles
 from assistant.answering.question_guard import clean_question, question_problem
 from assistant.answering.question import Query, ReportInfo, library_reports, understand
@@ -123,6 +124,12 @@ class Assistant:
         timings: dict[str, float] = {}
         reports = self.reports()
         q = understand(question, self.library, history=history, reports=reports)
+        rewrote = None
+        if rewrite.wants_rewrite(q, self.backend):  # the rules found no table item: a server model may name it
+            got = rewrite.reread(question, self.backend,
+                                 lambda text: understand(text, self.library, history=history, reports=reports))
+            if got is not None:
+                q, rewrote = got
         timings["understand"] = _ms(t0)
         scope = self._unheld(q, reports)
         rt = router.route(q)
@@ -143,6 +150,8 @@ class Assistant:
         note = notes.assumed_years_note(q) if not draft.refused else None
         if note:
             draft.add_note(note)
+        if rewrote and not draft.refused:
+            draft.add_note(f"（问题按统计表中的“{rewrote}”理解：由服务器模型对照统计表项目改写后，再按规则读取。）")
         read_as = readings.sentence(q) if not draft.refused else ""  # an unsure reading: how, and what else
         if read_as:
             draft.add_note(read_as)
