@@ -119,16 +119,18 @@ def test_upload_refuses_bad_types_with_a_clear_reason(client, tmp_path):
 
     bad = tmp_path / "report.exe"
     bad.write_bytes(b"MZ\x00\x01")
-    results, *_ = client.predict([handle_file(str(bad))], api_name="/upload")
+    results, *_, line = client.predict([handle_file(str(bad))], api_name="/upload")
     headers, rows = _table(results)
     assert rows[0][headers.index("文件")] == "report.exe" and "不支持的文件类型" in rows[0][headers.index("说明")]
+    assert line == "导入完成：0 份已导入，1 份未能导入（原因见下表）。"
 
 
 @pytest.mark.skipif(not REAL_PDF.exists(), reason="real PDF sample missing")
 def test_upload_correct_and_delete_a_real_pdf(client):
     from gradio_client import handle_file
 
-    results, table, _pick, audit, _files = client.predict([handle_file(str(REAL_PDF))], api_name="/upload")
+    results, table, _pick, audit, _files, line = client.predict([handle_file(str(REAL_PDF))], api_name="/upload")
+    assert line == "导入完成：1 份已导入。"  # the tab's one progress line, at its end
     up, rows = _table(results)
     assert rows[0][up.index("文件")] == REAL_PDF.name and ("已导入" in rows[0][up.index("结果")]), rows
     # staff see the report by its agency and year; the file name is the last column

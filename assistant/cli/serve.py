@@ -44,7 +44,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: Optional[str] = None
                 # Gradio's own cap (English message) sits above ours, so ordinary oversize files get
                 # library_tab's Chinese message naming the limit
                 max_file_size=f"{2 * MAX_MB}mb", prevent_thread_lock=not block, quiet=True,
-                footer_links=["api"], **launch_kwargs())
+                footer_links=[], **launch_kwargs())  # no "通过 API 使用" footer (the API itself stays)
     return demo
 
 

@@ -107,19 +107,29 @@ def build_brief_tab(get_library=None, get_store_dir: Optional[Callable[[], str]]
             files = gr.File(label="下载（.docx / .md）", file_count="multiple", elem_id="brief-files")
             gallery = gr.Gallery(label="图表", columns=1, object_fit="contain", height=560, elem_id="brief-charts")
 
-    def _run(a, f, t, m, progress=gr.Progress()):
-        progress(0.1, desc="正在汇总事实和原文…" if m == "none" else "正在生成并用大模型润色（数字逐段核验）…")
-        return generate(get_library, a, f, t, m)
+    def _run(a, f, t, m):
+        # what is being done, in the status line (no overlay greying the draft, the charts and the downloads)
+        yield (gr.skip(), gr.skip(), gr.skip(),
+               "正在汇总事实和原文…" if m == "none" else "正在生成并用大模型润色（数字逐段核验）…")
+        yield generate(get_library, a, f, t, m)
 
-    def _refresh():
+    def _refresh(a=None, f=None, t=None):
+        """The agencies and years held now; a choice still held is kept (the tab refreshes when it is opened),
+        and a store that held nothing before (first run) gets the same defaults as a full one."""
         ags, ys = _holdings(get_library)
-        return (gr.update(choices=[ALL_AGENCIES] + ags), gr.update(choices=ys, value=ys[0] if ys else None),
-                gr.update(choices=ys, value=ys[-1] if ys else None))
+        fresh = f is None and t is None
+        a = a if a in [ALL_AGENCIES] + ags and not fresh else (ags[0] if ags else ALL_AGENCIES)
+        return (gr.update(choices=[ALL_AGENCIES] + ags, value=a),
+                gr.update(choices=ys, value=f if f in ys else (ys[0] if ys else None)),
+                gr.update(choices=ys, value=t if t in ys else (ys[-1] if ys else None)))
 
-    go.click(_run, [agency, y_from, y_to, llm], [draft, gallery, files, status], api_name="brief")
-    refresh.click(_refresh, None, [agency, y_from, y_to], api_visibility="undocumented")
+    go.click(_run, [agency, y_from, y_to, llm], [draft, gallery, files, status], api_name="brief",
+             show_progress="hidden")
+    refresh.click(_refresh, [agency, y_from, y_to], [agency, y_from, y_to], api_visibility="undocumented",
+                  show_progress="hidden")
     return {"agency": agency, "year_from": y_from, "year_to": y_to, "llm": llm, "go": go, "draft": draft,
-            "charts": gallery, "files": files, "status": status, "refresh": _refresh}
+            "charts": gallery, "files": files, "status": status, "refresh": _refresh,
+            "refresh_io": [agency, y_from, y_to]}
 
 
 def _has_copy() -> bool:

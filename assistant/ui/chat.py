@@ -98,13 +98,14 @@ def build_chat_tab(svc: Services) -> dict:
             chatbot = gr.Chatbot(label="问答", height=460, elem_id="chat-bot", buttons=[],
                                  placeholder="请提问，例如：2020年福建省人社厅新收政府信息公开申请多少件？",
                                  feedback_options=("Like", "Dislike"), sanitize_html=True, autoscroll=True)
+            status = gr.Markdown(elem_id="chat-status")  # 依据 · 模型 · 用时, right under the answer it is about
             with gr.Row():
-                msg = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=6, elem_id="chat-input",
+                msg = gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, scale=6,
+                                 elem_id="chat-input",
                                  max_length=500)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send",
                                  interactive=False)
             gr.Examples(EXAMPLES, inputs=[msg], label="示例问题")
-            status = gr.Markdown(elem_id="chat-status")
             with gr.Row():
                 copy = gr.Button("复制回答（含出处）", size="sm", elem_id="chat-copy", interactive=False)
                 clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
@@ -175,10 +176,13 @@ def build_chat_tab(svc: Services) -> dict:
 
     outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain, conv_id]
     # one answer at a time: a llama.cpp model is not safe to call from two threads, and 2 cores are shared
+    # no overlay: the answer streams in and the status line says 正在查找… / 正在作答…
     send.click(respond, [msg, turns, backend, conv_id], outs, api_name="chat", concurrency_id="answer",
-               concurrency_limit=1).then(refresh, [conv_id], list_outs, api_visibility="undocumented")
+               concurrency_limit=1, show_progress="hidden").then(refresh, [conv_id], list_outs,
+                                                                 api_visibility="undocumented", show_progress="hidden")
     msg.submit(respond, [msg, turns, backend, conv_id], outs, api_visibility="undocumented", concurrency_id="answer",
-               concurrency_limit=1).then(refresh, [conv_id], list_outs, api_visibility="undocumented")
+               concurrency_limit=1, show_progress="hidden").then(refresh, [conv_id], list_outs,
+                                                                 api_visibility="undocumented", show_progress="hidden")
     msg.change(lambda q: gr.update(interactive=bool((q or "").strip())), [msg], [send], api_visibility="undocumented",
                queue=False)
     plain.change(lambda p: gr.update(interactive=bool(p)), [plain], [copy], api_visibility="undocumented", queue=False)
@@ -245,8 +249,9 @@ def build_chat_tab(svc: Services) -> dict:
         return blank() + history.list_updates(svc, history.user_of(request), None)
 
     for b in (clear, hist["new"]):
-        b.click(reset, None, view_outs + list_outs, api_visibility="undocumented")
-    chatbot.clear(reset, None, view_outs + list_outs, api_visibility="undocumented")  # the chatbot's own bin icon
+        b.click(reset, None, view_outs + list_outs, api_visibility="undocumented", show_progress="hidden")
+    chatbot.clear(reset, None, view_outs + list_outs, api_visibility="undocumented",  # the chatbot's own bin icon
+                  show_progress="hidden")
 
     def reopen(cid, request: gr.Request):
         user = history.user_of(request)
@@ -261,7 +266,8 @@ def build_chat_tab(svc: Services) -> dict:
                  source_panel(svc, first), status_line(last) if last else "", plain_answer(last) if last else "",
                  conv.id, gr.update(visible=False)) + history.list_updates(svc, user, conv.id))
 
-    hist["pick"].input(reopen, [hist["pick"]], view_outs + list_outs, api_visibility="undocumented")
+    hist["pick"].input(reopen, [hist["pick"]], view_outs + list_outs, api_visibility="undocumented",
+                       show_progress="hidden")
 
     def ask_delete(cid, request: gr.Request):
         conv = store.load(history.user_of(request), cid) if cid else None
@@ -281,6 +287,7 @@ def build_chat_tab(svc: Services) -> dict:
         note = f"已删除对话“{render.esc(conv.title)}”。" if gone else ""
         return blank(note) + history.list_updates(svc, user, None)
 
-    hist["yes"].click(do_delete, [conv_id], view_outs + list_outs, api_visibility="undocumented")
+    hist["yes"].click(do_delete, [conv_id], view_outs + list_outs, api_visibility="undocumented",
+                      show_progress="hidden")
     return {"chatbot": chatbot, "msg": msg, "panel": panel, "load": refresh, "load_inputs": [conv_id],
             "load_outputs": list_outs}

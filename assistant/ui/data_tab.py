@@ -9,7 +9,8 @@ import gradio as gr
 import pandas as pd
 
 from assistant.ui import render
-from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
+from assistant.ui.notice import guarded, staff_text
+from assistant.ui.services import AUDIT_LABELS, Services, friendly
 from index.naming import humanize, names_of, rule_name, short_agency
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
         if only_problems and c["status"] == "pass":
             continue
         cells = ["／".join(cell) for cell in c["cells"]]
-        rows.append([names.get(c["file"], c["file"]), AUDIT_LABELS.get(c["status"], c["status"]),
-                     rule_name(c["rule"]), humanize(c["message"], names), "；".join(cells[:4]), c["file"]])
+        rows.append([names.get(c["file"], c["file"]), AUDIT_LABELS.get(c["status"], c["status"]), rule_name(c["rule"]),
+                     staff_text(humanize(c["message"], names)), "；".join(cells[:4]), c["file"]])
     # failures first, grouped by report; the file name is a detail, last
     order = {"不一致": 0, "存疑": 1, "无法核验": 2, "通过": 3}
     rows.sort(key=lambda r: (order.get(r[1], 4), r[0]))
@@ -128,14 +129,11 @@ def build_data_tab(svc: Services) -> dict:
             findings = gr.Dataframe(interactive=False, elem_id="data-findings", wrap=True, max_height=360)
             finding_panel = gr.HTML()
 
+    @guarded(7, "data tab")
     def load_all(row_name="本年新收"):
-        try:
-            return (applications_frame(svc), review_frame(svc), outcomes_frame(svc), pivot_frame(svc, row_name),
-                    gr.update(choices=[ALL] + svc.agencies()), gr.update(choices=[ALL] + [str(y) for y in svc.years()]),
-                    findings_frame(svc))
-        except Exception as e:
-            log.exception("data tab")
-            raise ui_error(friendly(e))
+        return (applications_frame(svc), review_frame(svc), outcomes_frame(svc), pivot_frame(svc, row_name),
+                gr.update(choices=[ALL] + svc.agencies()), gr.update(choices=[ALL] + [str(y) for y in svc.years()]),
+                findings_frame(svc))
 
     charts_out = [apps, rev, mix, pivot, f_agency, f_year, findings]
     pv_row.change(lambda r: pivot_frame(svc, r), [pv_row], [pivot], api_name="pivot")

@@ -1,5 +1,5 @@
 """The page: header, first-run banner, the tabs, page script and styles. `build_app(svc)` returns the Blocks;
-`launch_kwargs()` carries what Gradio 6 takes at launch (css, head script, theme)."""
+`launch_kwargs()` carries what Gradio 6 takes at launch (css, head script, theme, translations)."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +7,7 @@ import time
 
 import gradio as gr
 
-from assistant.ui import chat, data_tab, library_tab, search_tab
+from assistant.ui import brief_tab, chat, data_tab, library_tab, search_tab
 from assistant.ui.services import Services
 
 log = logging.getLogger(__name__)
@@ -17,8 +17,19 @@ TITLE = "年报问答助手"
 # Page script: [n] links in answers open the source panel (via a hidden textbox + button the server
 # listens to), "复制引用" buttons copy their citation, and nbCopy falls back to execCommand where the
 # Clipboard API is unavailable (plain http on a LAN address is not a secure context).
+# Gradio 6 titles its toasts by their kind in English ("Error", "Warning", "Info") whatever title the server
+# gives; nbToastTitles puts the Chinese one in their place as they appear.
 HEAD = """
 <script>
+const NB_TOAST_TITLES = { error: '出错了', warning: '提示', info: '提示', success: '完成' };
+function nbToastTitles() {
+  document.querySelectorAll('.toast-title').forEach(function (t) {
+    const kind = Object.keys(NB_TOAST_TITLES).find(function (k) { return t.classList.contains(k); });
+    const node = Array.from(t.childNodes).find(function (n) { return n.nodeType === 3 && n.data.trim(); });
+    if (kind && node && node.data.trim() !== NB_TOAST_TITLES[kind]) node.data = NB_TOAST_TITLES[kind] + ' ';
+  });
+}
+new MutationObserver(nbToastTitles).observe(document.documentElement, { childList: true, subtree: true });
 window.nbCopy = function (text) {
   const done = () => { window.nbLastCopied = text; };
   if (navigator.clipboard && window.isSecureContext) {
@@ -94,24 +105,27 @@ table.nb-table td.nb-hit { background: #ffe58f; font-weight: 700; outline: 2px s
 button.nb-copy { margin-top: 6px; font-size: 12px; padding: 2px 10px; border-radius: 4px; cursor: pointer;
   border: 1px solid var(--color-accent); color: var(--color-accent); background: transparent; }
 #nb-banner { border-radius: 6px; }
+#conv-list label { width: 100%; }
+/* Gradio's own leftovers: the footer links, the running timer ("3.5s", "queue: 1/2") on a busy component, and
+   the red 错误 badge with its grey cover on every output of a failed event (a failure is a Chinese notice) */
+footer { display: none !important; }
+[data-testid="status-tracker"] .progress-text { display: none !important; }
+[data-testid="status-tracker"]:has(> .error) { display: none !important; }
 """
+
+
+# keys Gradio's own zh-CN dictionary lacks, which it would show (or read out to a screen reader) as the bare key
+# or in English ("In queue: 1 of 2")
+I18N = {"zh-CN": {"common.complete": "已完成", "common.progress": "进度", "common.upload": "上传",
+                  "common.download_all": "全部下载", "chatbot.copy_message": "复制", "chatbot.copied_message": "已复制",
+                  "dataframe.filter": "筛选", "dataframe.clear_filter": "清除筛选",
+                  "status.queue_position": "排队中：第 {position} 位，共 {size} 位"}}
 
 
 def launch_kwargs() -> dict:
     # fonts are set in CSS: a theme built with plain font names breaks Gradio's own theme comparison at launch
-    return {"css": CSS, "head": HEAD, "theme": gr.themes.Soft(primary_hue="red", secondary_hue="orange")}
-
-
-def _brief_tab(svc: Services) -> None:
-    try:
-        from assistant.ui.brief_tab import build_brief_tab  # owned by the 简报 engineer
-    except ImportError:
-        gr.Markdown("简报功能正在建设中。")
-        return
-    try:
-        build_brief_tab(svc)
-    except TypeError:  # an older signature without the services
-        build_brief_tab()
+    return {"css": CSS, "head": HEAD, "theme": gr.themes.Soft(primary_hue="red", secondary_hue="orange"),
+            "i18n": gr.I18n(**I18N)}
 
 
 def build_app(svc: Services) -> gr.Blocks:
@@ -130,8 +144,8 @@ def build_app(svc: Services) -> gr.Blocks:
                 srch = search_tab.build_search_tab(svc)
             with gr.Tab("数据", id="data", elem_id="tab-data") as d_tab:
                 data = data_tab.build_data_tab(svc)
-            with gr.Tab("简报", id="brief", elem_id="tab-brief"):
-                _brief_tab(svc)
+            with gr.Tab("简报", id="brief", elem_id="tab-brief") as b_tab:
+                brief = brief_tab.build_brief_tab(svc)
 
         def first_run(progress=gr.Progress()):
             """Wait for the first-run ingest (started by the server) and show its progress in the page."""
@@ -156,7 +170,12 @@ def build_app(svc: Services) -> gr.Blocks:
 
         fr = demo.load(first_run, None, [banner], api_visibility="undocumented")
         # the user's kept conversations: listed on every page load (a reload starts a new one beside them)
-        demo.load(talk["load"], talk["load_inputs"], talk["load_outputs"], api_visibility="undocumented")
+        demo.load(talk["load"], talk["load_inputs"], talk["load_outputs"], api_visibility="undocumented",
+                  show_progress="hidden")
+        # the 简报's agencies and years: filled once the first-run ingest is done, and again when the tab opens
+        for ev in (fr.then, b_tab.select):
+            ev(brief["refresh"], brief["refresh_io"], brief["refresh_io"], api_visibility="undocumented",
+               show_progress="hidden")
         fr.then(lambda: lib["refresh"](), None, [lib["table"], lib["pick"]], api_visibility="undocumented")
         fr.then(lambda: search_tab.refresh_filters(svc), None, [srch["agency"], srch["year"]], api_visibility="undocumented")
         lib_tab.select(lambda: lib["refresh"](), None, [lib["table"], lib["pick"]], api_visibility="undocumented")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
+import threading
 from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 
 from assistant.ui import render
+from assistant.ui.notice import guarded, staff_text
 from assistant.ui.services import AUDIT_LABELS, Services, friendly, ui_error
+from index.intake import UNCHANGED
 from index.naming import display_name, full_title, humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
@@ -20,7 +24,8 @@ IMAGES = (".png", ".jpg", ".jpeg")
 MAX_MB = int(os.environ.get("ASSISTANT_MAX_UPLOAD_MB", "30"))
 MAX_FILES = 20
 # plain words: staff machines (and the test browser) often lack an emoji font
-STATUS = {"ok": "已导入", "skipped": "未变化，已跳过", "warning": "已导入（有提示）", "error": "失败"}
+STATUS = {"ok": "已导入", "skipped": "未变化，已跳过", "warning": "已导入（有提示）", "error": "失败",
+          "refused": "未导入"}
 # reports are named by agency and year; the file name is a detail, in the last column
 UPLOAD_COLS = ["报告", "结果", "说明", "分块", "数值", "文件"]
 REPORT_COLS = ["报告", "机关", "年度", "层级", "模板", "分块", "数值", "审核", "问题数", "文件"]
@@ -60,7 +65,7 @@ def audit_frame(svc: Services, file: str | None) -> pd.DataFrame:
     names = names_of(svc.reports())
     checks = svc.checks(file)
     rows = [[AUDIT_LABELS.get(c["status"], c["status"]), rule_name(c["rule"]), c["scope"],
-             humanize(c["message"], names)] for c in checks if c["status"] != "pass"]
+             staff_text(humanize(c["message"], names))] for c in checks if c["status"] != "pass"]
     rows.sort(key=lambda r: {"不一致": 0, "存疑": 1, "无法核验": 2}.get(r[0], 3))
     passed: dict[str, int] = {}
     for c in checks:
@@ -68,6 +73,15 @@ def audit_frame(svc: Services, file: str | None) -> pd.DataFrame:
             passed[rule_name(c["rule"])] = passed.get(rule_name(c["rule"]), 0) + 1
     rows += [[AUDIT_LABELS["pass"], rule, "—", f"{n}项核对均通过"] for rule, n in passed.items()]
     return pd.DataFrame(rows, columns=cols)
+
+
+def status_label(r) -> str:
+    """A FileResult's status as staff read it: a file skipped for another reason than being unchanged (not an
+    annual report, the same content as a stored one) was not imported."""
+    status = getattr(r, "status", "")
+    if status == "skipped" and getattr(r, "reason", None) not in (None, "", UNCHANGED):
+        return STATUS["refused"]
+    return STATUS.get(status, status)
 
 
 def check_upload(paths: list[str]) -> tuple[list[str], list[list]]:
@@ -102,6 +116,42 @@ def _pages_as_one_report(paths: list[str]) -> list[str]:
     return [p for p in paths if p not in images] + [str(out)]
 
 
+def ingest_steps(svc: Services, paths: list[str]):
+    """Ingest `paths` in a worker thread and yield ("line", text) as each file is done, then ("done", results):
+    the tab shows one progress line (which file, how many left) instead of Gradio's overlay on every output."""
+    events: queue.Queue = queue.Queue()
+
+    def work():
+        try:
+            events.put(("done", svc.ingest(paths, progress=lambda i, n, r=None: events.put(("file", (i, n, r))))))
+        except Exception as e:  # re-raised in the handler's thread, where guarded() shows it
+            events.put(("error", e))
+
+    threading.Thread(target=work, name="upload-ingest", daemon=True).start()
+    first = Path(paths[0]).name
+    yield "line", (f"正在导入 {len(paths)} 份文件，第 1 份：{first}…" if len(paths) > 1 else f"正在导入 {first}…")
+    while True:
+        kind, value = events.get()
+        if kind == "error":
+            raise value
+        if kind == "done":
+            yield "done", value
+            return
+        i, n, r = value
+        line = f"已处理 {i}/{n}：{_named(svc, getattr(r, 'file', '')) or Path(str(getattr(r, 'path', ''))).name}" \
+               f"（{status_label(r) or '已处理'}）"
+        yield "line", line + (f"；正在导入第 {i + 1} 份…" if i < n else "；正在更新检索索引…")
+
+
+def summary(rows: list[list]) -> str:
+    """The progress line once the upload is done: how many files went in, how many did not."""
+    done = sum(1 for r in rows if r[1] in (STATUS["ok"], STATUS["warning"]))
+    same = sum(1 for r in rows if r[1] == STATUS["skipped"])
+    failed = sum(1 for r in rows if r[1] in (STATUS["error"], STATUS["refused"]))
+    bits = [f"{done} 份已导入"] + ([f"{same} 份未变化"] if same else []) + ([f"{failed} 份未能导入（原因见下表）"] if failed else [])
+    return "导入完成：" + "，".join(bits) + "。"
+
+
 def build_library_tab(svc: Services) -> dict:
     gr.Markdown("资料库中的全部年报。上传新年报后会自动识别机关、年度和表格，并做表内核对。")
     table = gr.Dataframe(reports_frame(svc) if svc.has_store() else pd.DataFrame([], columns=REPORT_COLS),
@@ -113,7 +163,8 @@ def build_library_tab(svc: Services) -> dict:
             # keeps the good files and says in Chinese why each other one was refused
             files = gr.File(file_count="multiple", label=f"PDF / DOCX / TXT / HTML，或一份扫描件的各页图片（PNG/JPG，按顺序选择）；单个不超过 {MAX_MB} MB",
                             elem_id="lib-upload", height=140)
-            upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import")
+            upload_btn = gr.Button("导入", variant="primary", elem_id="lib-import", interactive=False)
+            progress_line = gr.Markdown(elem_id="lib-progress")
             results = gr.Dataframe(pd.DataFrame([], columns=UPLOAD_COLS),
                                    interactive=False, label="导入结果", elem_id="lib-results", wrap=True)
         with gr.Column(scale=1):
@@ -123,9 +174,10 @@ def build_library_tab(svc: Services) -> dict:
                 agency = gr.Textbox(label="机关全称（识别有误时修改）", elem_id="lib-agency", scale=3)
                 year = gr.Number(label="年度", precision=0, elem_id="lib-year", scale=1)
             with gr.Row():
-                save_meta = gr.Button("保存修改", elem_id="lib-save")
-                reingest = gr.Button("重新解析", elem_id="lib-reingest")
-                delete = gr.Button("删除", variant="stop", elem_id="lib-delete")
+                # nothing to act on until a report is chosen: disabled, rather than an error when pressed
+                save_meta = gr.Button("保存修改", elem_id="lib-save", interactive=False)
+                reingest = gr.Button("重新解析", elem_id="lib-reingest", interactive=False)
+                delete = gr.Button("删除", variant="stop", elem_id="lib-delete", interactive=False)
             # one report, several files (a GBK copy, a corrected edition, the PDF and the HTML): staff pick the
             # edition every count uses; the others stay stored and citable
             editions = gr.Radio(choices=[], label="版本（同一机关同一年度的多份文件，统计只用当前版本）",
@@ -141,38 +193,36 @@ def build_library_tab(svc: Services) -> dict:
         sel = selected if selected in files_ else None
         return df, gr.update(choices=list(zip(df["报告"].tolist(), files_)), value=sel)
 
-    def do_upload(paths, progress=gr.Progress()):
-        if not paths:
+    @guarded(6, "upload")
+    def do_upload(paths):
+        if not paths:  # the button is disabled without files; the API may still send none
             raise ui_error("请先选择要上传的文件。")
         paths = [p if isinstance(p, str) else getattr(p, "name", str(p)) for p in paths]
         ok, rows = check_upload(paths)
         ok = _pages_as_one_report(ok)
-        if ok:
-            progress(0, desc=f"正在导入 {len(ok)} 个文件…")
-
-            def cb(i, n, r=None):
-                progress(i / max(n, 1), desc=f"已处理 {i}/{n}：{_named(svc, getattr(r, 'file', ''))}")
-
-            try:
-                for r in svc.ingest(ok, progress=cb):
-                    reason = r.reason or "；".join(w.get("message", "") for w in (r.warnings or [])[:3])
-                    names = names_of(svc.reports())
-                    rows.append([names.get(r.file, "—"), STATUS.get(r.status, r.status), humanize(reason, names),
-                                 r.n_chunks, r.n_facts, r.file])
-            except Exception as e:
-                log.exception("upload")
-                raise ui_error(friendly(e))
+        wait = (gr.skip(),) * 5
+        for kind, value in ingest_steps(svc, ok) if ok else ():
+            if kind == "line":
+                yield (*wait, value)
+                continue
+            names = names_of(svc.reports())
+            for r in value:
+                reason = r.reason or "；".join(w.get("message", "") for w in (r.warnings or [])[:3])
+                rows.append([names.get(r.file, "—"), status_label(r), staff_text(humanize(reason, names)),
+                             r.n_chunks, r.n_facts, r.file])
         df, dd = refresh(Path(ok[-1]).name if len(ok) == 1 else None)
         last = Path(ok[-1]).name if ok else None
-        return (pd.DataFrame(rows, columns=UPLOAD_COLS), df, dd, audit_frame(svc, last),
-                None)
+        yield (pd.DataFrame(rows, columns=UPLOAD_COLS), df, dd, audit_frame(svc, last), None, summary(rows))
 
-    upload_btn.click(do_upload, [files], [results, table, pick, audit, files], api_name="upload")
+    upload_btn.click(do_upload, [files], [results, table, pick, audit, files, progress_line], api_name="upload",
+                     show_progress="hidden")  # the progress line above the results says which file is being read
+    files.change(lambda f: gr.update(interactive=bool(f)), [files], [upload_btn], api_visibility="undocumented",
+                 queue=False, show_progress="hidden")
 
     def select(file):
         r = svc.report(file) if file else None
-        if not r:
-            return "", None, audit_frame(svc, None), ""
+        if not r:  # nothing chosen (e.g. just deleted): the message of what was done stays
+            return "", None, audit_frame(svc, None), gr.skip()
         return (r.get("agency") or "", r.get("year"), audit_frame(svc, file),
                 f"**{render.esc(full_title(r.get('agency'), r.get('year')))}** · 文件 {render.esc(file)} · "
                 f"审核：{AUDIT_LABELS.get(r.get('audit_status'), '—')}")
@@ -181,7 +231,9 @@ def build_library_tab(svc: Services) -> dict:
         return (*select(file), *edition_choices(file))
 
     pick.change(select_with_editions, [pick], [agency, year, audit, op_msg, editions, make_current],
-                api_name="report_detail")
+                api_name="report_detail", show_progress="hidden")
+    pick.change(lambda f: [gr.update(interactive=bool(f))] * 3, [pick], [save_meta, reingest, delete],
+                api_visibility="undocumented", queue=False, show_progress="hidden")
 
     def edition_choices(file):
         eds = svc.editions(file) if file else []
@@ -193,6 +245,7 @@ def build_library_tab(svc: Services) -> dict:
         return gr.update(choices=labels, value=eds[0].file, visible=True), gr.update(visible=True)
 
 
+    @guarded(5, "set current edition")
     def do_make_current(file):
         if not file:
             raise ui_error("请先选择一个版本。")
@@ -204,7 +257,7 @@ def build_library_tab(svc: Services) -> dict:
                 f"已将该文件设为{full_title(r.get('agency'), r.get('year'))}的当前版本，统计与问答只用这一版。")
 
     make_current.click(do_make_current, [editions], [table, pick, editions, make_current, op_msg],
-                       api_name="set_current_edition")
+                       api_name="set_current_edition", show_progress="hidden")
 
     def row_clicked(evt: gr.SelectData, df):
         try:
@@ -214,34 +267,45 @@ def build_library_tab(svc: Services) -> dict:
 
     table.select(row_clicked, [table], [pick], api_visibility="undocumented")
 
+    # each action says what it is doing in the message line, then what it did (no overlay on the whole tab)
+    @guarded(4, "update metadata")
     def do_save(file, ag, yr):
         if not file:
             raise ui_error("请先选择一份年报。")
+        yield gr.skip(), gr.skip(), f"正在更新{_named(svc, file)}的机关/年度…", gr.skip()
         _act("update metadata", svc.update_metadata, file, agency=(ag or "").strip() or None,
              year=int(yr) if yr else None)
         df, dd = refresh(file)
-        return df, dd, f"已更新{_named(svc, file)}的机关/年度，分块与数值已同步。", audit_frame(svc, file)
+        yield df, dd, f"已更新{_named(svc, file)}的机关/年度，分块与数值已同步。", audit_frame(svc, file)
 
-    save_meta.click(do_save, [pick, agency, year], [table, pick, op_msg, audit], api_name="update_metadata")
+    save_meta.click(do_save, [pick, agency, year], [table, pick, op_msg, audit], api_name="update_metadata",
+                    show_progress="hidden")
 
+    @guarded(4, "reingest")
     def do_reingest(file):
         if not file:
             raise ui_error("请先选择一份年报。")
+        yield gr.skip(), gr.skip(), f"正在重新解析{_named(svc, file)}…", gr.skip()
         r = _act("reingest", svc.reingest, file)
         df, dd = refresh(file)
-        return df, dd, f"已重新解析{_named(svc, file)}：{STATUS.get(getattr(r, 'status', 'ok'), '')}", audit_frame(svc, file)
+        yield df, dd, f"已重新解析{_named(svc, file)}：{status_label(r) or STATUS['ok']}", audit_frame(svc, file)
 
-    reingest.click(do_reingest, [pick], [table, pick, op_msg, audit], api_name="reingest")
+    reingest.click(do_reingest, [pick], [table, pick, op_msg, audit], api_name="reingest", show_progress="hidden")
 
+    @guarded(4, "delete")
     def do_delete(file):
         if not file:  # nothing chosen, or the confirm() was cancelled
-            return gr.update(), gr.update(), "未删除任何年报。", gr.update()
+            yield gr.skip(), gr.skip(), "未删除任何年报。", gr.skip()
+            return
         name = _named(svc, file)
+        yield gr.skip(), gr.skip(), f"正在删除{name}…", gr.skip()
         _act("delete", svc.delete, file)
         df, dd = refresh(None)
-        return df, dd, f"已删除{name}（文件 {file}）。", audit_frame(svc, None)
+        yield df, dd, f"已删除{name}（文件 {file}）。", audit_frame(svc, None)
 
-    delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report",
-                 # a confirm() in the page; cancelling sends no file, which do_delete refuses politely
-                 js="(f) => (f && confirm('确定从资料库删除 ' + f + ' 吗？删除后需重新上传才能恢复。')) ? f : null")
+    delete.click(do_delete, [pick], [table, pick, op_msg, audit], api_name="delete_report", show_progress="hidden",
+                 # a confirm() naming the report as the list shows it; cancelling sends no file (nothing deleted)
+                 js="(f) => { if (!f) return null; const el = document.querySelector('#lib-pick input');"
+                    " const name = (el && el.value) || f;"
+                    " return confirm('确定从资料库删除“' + name + '”吗？删除后需重新上传才能恢复。') ? f : null; }")
     return {"table": table, "pick": pick, "refresh": refresh}

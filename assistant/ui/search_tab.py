@@ -13,7 +13,8 @@ from typing import Optional
 import gradio as gr
 
 from assistant.ui import render
-from assistant.ui.services import Services, friendly, ui_error
+from assistant.ui.notice import guarded
+from assistant.ui.services import Services
 from index.sentences import END_CHARS
 
 log = logging.getLogger(__name__)
@@ -183,18 +184,17 @@ def build_search_tab(svc: Services) -> dict:
                              allow_custom_value=True)
         year = gr.Dropdown(label="年度", choices=[ALL] + [str(y) for y in svc.years()], value=ALL, scale=1,
                            elem_id="search-year", allow_custom_value=True)
-        btn = gr.Button("搜索", variant="primary", scale=1, elem_id="search-btn")
+        btn = gr.Button("搜索", variant="primary", scale=1, elem_id="search-btn", interactive=False)
     summary = gr.Markdown(elem_id="search-summary")
     cite_box = gr.Textbox(label="引用格式（点击结果中的“复制引用”，或用右侧按钮复制）", interactive=False, buttons=["copy"], elem_id="search-cite-box", lines=2)
     results = gr.HTML(elem_id="search-results")
     hits_state = gr.JSON(visible=False)
 
+    @guarded(4, "search")
     def run(query, ag, yr):
-        try:
-            hits = find_passages(svc, query, ag, None if yr in (None, "", ALL) else int(yr))
-        except Exception as e:
-            log.exception("search")
-            raise ui_error(friendly(e))
+        if not (query or "").strip():  # the button is disabled while the box is empty; Enter on it does nothing
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        hits = find_passages(svc, query, ag, None if yr in (None, "", ALL) else int(yr))
         n_exact = sum(h["match"] == "exact" for h in hits)
         msg = f"找到 **{len(hits)}** 处（完全匹配 {n_exact} 处）" if query else ""
         first = hits[0]["citation"] if hits else ""
@@ -204,6 +204,8 @@ def build_search_tab(svc: Services) -> dict:
     outs = [summary, results, cite_box, hits_state]
     btn.click(run, [q, agency, year], outs, api_name="search")
     q.submit(run, [q, agency, year], outs, api_visibility="undocumented")
+    q.change(lambda v: gr.update(interactive=bool((v or "").strip())), [q], [btn], api_visibility="undocumented",
+             queue=False, show_progress="hidden")
     return {"query": q, "agency": agency, "year": year, "results": results}
 
 
