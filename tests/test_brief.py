@@ -139,6 +139,15 @@ def test_every_number_traces_to_a_fact_a_quote_or_a_formula(fujian, library, tmp
     assert fujian.verify().ok
 
 
+def test_sections_are_records_in_the_six_part_order(fujian):
+    from assistant.brief.records import BriefSection, BriefTable, Chart
+
+    assert all(isinstance(s, BriefSection) for s in fujian.sections)
+    assert [s.title[:2] for s in fujian.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert isinstance(fujian.sections[0].table, BriefTable) and fujian.sections[0].table.rows
+    assert fujian.sections[2].charts and all(isinstance(c, Chart) and Path(c.path).exists() for c in fujian.sections[2].charts)
+
+
 def test_citations_name_real_cells(fujian, library):
     body = fujian.body_text()
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", body)}

@@ -14,39 +14,14 @@ from pathlib import Path
 from typing import Optional
 
 from assistant.brief import charts
-from assistant.brief.sections import Ctx, Unit, applications, findings, overview, proactive, problems, review
+from assistant.brief.context import Ctx, Unit
+from assistant.brief.records import BriefSection, BriefTable, Chart, Computation
+from assistant.brief.sections import applications, findings, overview, proactive, problems, review
 from assistant.brief.sources import (Finding, SourceBook, load_cells, load_findings, parse_years, resolve_agency,
                                      source_label)
 from assistant.answering.question import library_reports
 from index.errors import ConfigError
 from index.records import Citation
-
-
-@dataclass
-class Computation:
-    label: str
-    formula: str
-    values: list[float]
-
-
-@dataclass
-class Chart:
-    title: str
-    path: str
-
-
-@dataclass
-class BriefTable:
-    header: list[str]
-    rows: list[list[str]]
-
-
-@dataclass
-class BriefSection:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    table: Optional[BriefTable] = None
-    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass
@@ -139,22 +114,14 @@ def make_brief(library, agency: Optional[str] = None, years=None, llm="none",
     sections = [overview(ctx, units), proactive(ctx, units), applications(ctx, units), review(ctx, units),
                 problems(ctx, units), findings(ctx, units, found, passed)]
     brief = Brief(title=title, agency=name, years=use_years, files=[r.file for r in chosen],
-                  sections=[BriefSection(**s) for s in sections], sources=ctx.book.citations,
+                  sections=sections, sources=ctx.book.citations,
                   computations=[Computation(*c) for c in ctx.computations], findings=found,
                   notes=ctx.notes, facts_used=ctx.used)
-    brief.sections = [_wrap_section(s) for s in brief.sections]
     if llm not in (None, "none"):
         from assistant.brief.polish import polish
 
         polish(brief, llm)
     return brief
-
-
-def _wrap_section(s: BriefSection) -> BriefSection:
-    if s.table is not None and not isinstance(s.table, BriefTable):
-        s.table = BriefTable(*s.table)
-    s.charts = [c if isinstance(c, Chart) else Chart(*c) for c in s.charts]
-    return s
 
 
 def _years_text(years: Optional[list[int]]) -> str:

@@ -1,23 +1,20 @@
 """The sections of a 简报, each written from templates over cited facts and quotes (see assistant/brief/draft.py).
 
-A section is returned as a dict of BriefSection's fields (title, paragraphs, table, charts) so this module does
-not import brief.py. Every figure goes through `Ctx`, which registers its source ([n]) and, for anything
-computed, the formula and value (the verifier accepts computed values only from that list).
+Each returns a BriefSection record (assistant/brief/records.py). Every figure goes through `Ctx`
+(assistant/brief/context.py), which registers its source ([n]) and, for anything computed, the formula and
+value (the verifier accepts computed values only from that list).
 """
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Optional
 
 from assistant.brief import charts
-from assistant.brief.sources import Finding, Quote, SourceBook, part_quotes
-from assistant.answering.question import ReportInfo
+from assistant.brief.context import MONEY_NOTE, Ctx, Unit, _first, _pairs, change, is_money, pct, show
+from assistant.brief.records import BriefSection, BriefTable, Chart
+from assistant.brief.sources import Finding, Quote, part_quotes
 from assistant.answering.table_tool import fmt
 from index.library import LibraryFact
-from index.naming import full_title, short_agency
+from index.naming import full_title
 
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 ORG_COLS = APPLICANTS[1:]
@@ -28,140 +25,6 @@ STATUS_CN = {"fail": "不平衡", "uncertain": "存疑", "not_assessable": "无�
 PROBLEM_WORDS = re.compile(r"问题|不足|困难|差距|改进|加强|进一步|提升|完善")
 COUNT_PHRASE = re.compile(r"主动公开[^。；]{0,20}?\d+\s*(条|份|件|篇|项)")
 MAIN_COUNT = re.compile(r"主动公开(政府)?(文件|信息)")
-
-
-@dataclass
-class Unit:
-    report: ReportInfo
-    label: str  # "2019年" (one agency) or "山东省人社厅" / "山东省人社厅2019年" (all agencies)
-
-
-@dataclass
-class Ctx:
-    book: SourceBook
-    cells: list[LibraryFact]
-    single: bool
-    years: list[int]
-    chart_dir: Path
-    library: object = None  # read access for quotes (source lines, chunks)
-    computations: list[tuple] = field(default_factory=list)  # (label, formula, values)
-    notes: list[str] = field(default_factory=list)
-    used: list[LibraryFact] = field(default_factory=list)
-    _idx: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        for c in self.cells:
-            self._idx[(c.file, c.table, c.row, c.column)] = c
-
-    def label(self, r: ReportInfo) -> str:
-        if self.single:
-            return f"{r.year}年"
-        short = short_agency(r.agency)
-        return short if len(self.years) == 1 else f"{short}{r.year}年"
-
-    def cell(self, file: str, table: str, row: str, col: str) -> Optional[LibraryFact]:
-        c = self._idx.get((file, table, row, col))
-        return c if c is not None and c.value is not None else None
-
-    def val(self, file, table, row, col) -> Optional[float]:
-        c = self.cell(file, table, row, col)
-        return None if c is None else c.value
-
-    def cite(self, c: LibraryFact) -> int:
-        if c not in self.used:
-            self.used.append(c)
-        return self.book.cell(c)
-
-    def num(self, file, table, row, col, unit="件", mark=True) -> Optional[str]:
-        """'52件[1]' for a fact (or None when the report has no value for the cell)."""
-        c = self.cell(file, table, row, col)
-        if c is None:
-            return None
-        n = self.cite(c)
-        return f"{show(c, unit)}[{n}]" if mark else show(c, unit)
-
-    def compute(self, label: str, formula: str, *values: float) -> None:
-        vals = [float(v) for v in values] + [abs(float(v)) for v in values]
-        self.computations.append((label, formula, vals))
-
-    def rows(self, file: str, table: str) -> list[str]:
-        seen: dict[str, int] = {}
-        for i, c in enumerate(self.cells):
-            if c.file == file and c.table == table and c.row not in seen:
-                seen[c.row] = i
-        return list(seen)
-
-    def cols(self, file: str, table: str, row: str) -> list[LibraryFact]:
-        return [c for c in self.cells if c.file == file and c.table == table and c.row == row]
-
-    def chart(self, name: str) -> Path:
-        return self.chart_dir / f"{name}.png"
-
-
-MONEY_NOTE = "金额统一以万元表示（报告以元印出的已折算为万元，未作四舍五入）。"
-
-
-def is_money(c: LibraryFact) -> bool:
-    return "金额" in c.column or "万元" in c.column or c.unit in ("元", "万元")
-
-
-def show(c: LibraryFact, unit: str = "件") -> str:
-    """The number with its unit; money always in 万元 (facts hold 元), exact, so one brief never mixes
-    3435.54万元 with 12178757元 and the verifier still finds the figure."""
-    if is_money(c):
-        return f"{c.value / 10000:.6f}".rstrip("0").rstrip(".") + "万元"
-    return f"{fmt(c.value)}{unit}"
-
-
-def signed(v: float) -> str:
-    """−3 with the minus sign (U+2212) the text uses everywhere, never '-3' beside '4−7'."""
-    return f"−{fmt(abs(v))}" if v < 0 else fmt(v)
-
-
-def pct(ctx: Ctx, part: float, whole: float, label: str) -> Optional[str]:
-    """'64.2%（34÷53=64.2%）', registered as computed."""
-    if not whole:
-        return None
-    p = round(part / whole * 100, 1)
-    formula = f"{fmt(part)}÷{fmt(whole)}={p:.1f}%"
-    ctx.compute(label, formula, p)
-    return f"{p:.1f}%（{formula}）"
-
-
-def change(ctx: Ctx, what: str, y0: str, v0: float, s0: str, y1: str, v1: float, s1: str, unit: str = "件") -> str:
-    """'本年新收申请：2019年52件[1]，2020年68件[5]，52→68，+16件（68−52=16），+30.8%（16÷52=30.8%）。'"""
-    d = v1 - v0
-    sign = "+" if d > 0 else ("−" if d < 0 else "±")
-    text = f"{what}：{y0}{s0}，{y1}{s1}，{fmt(v0)}→{fmt(v1)}，{sign}{fmt(abs(d))}{unit}（{fmt(v1)}−{fmt(v0)}={signed(d)}）"
-    ctx.compute(f"{what}变化", f"{fmt(v1)}−{fmt(v0)}={signed(d)}", d)
-    if v0:
-        p = round(d / v0 * 100, 1)
-        rate = f"{'−' if p < 0 else ''}{abs(p):.1f}%"
-        ctx.compute(f"{what}变化率", f"{signed(d)}÷{fmt(v0)}={rate}", p)
-        text += f"，{sign}{abs(p):.1f}%（{signed(d)}÷{fmt(v0)}={rate}）"
-    else:
-        text += "，上年为0，不计算增幅"
-    return text + "。"
-
-
-def _pairs(units: list[Unit]) -> list[tuple[Unit, Unit]]:
-    """Consecutive reports of the same agency (one-agency mode)."""
-    by: dict[str, list[Unit]] = defaultdict(list)
-    for u in units:
-        by[u.report.agency].append(u)
-    out = []
-    for us in by.values():
-        us = sorted(us, key=lambda u: u.report.year)
-        out += list(zip(us, us[1:]))
-    return out
-
-
-def _first(ctx: Ctx, file: str, table: str, row: str, cols: list[str]) -> Optional[LibraryFact]:
-    for col in cols:
-        c = ctx.cell(file, table, row, col)
-        if c is not None:
-            return c
-    return None
 
 
 INDICATORS = [  # (label, table, row, column candidates) for the summary table
@@ -179,7 +42,7 @@ INDICATORS = [  # (label, table, row, column candidates) for the summary table
 
 
 # ---------------------------------------------------------------- 一、总体情况
-def overview(ctx: Ctx, units: list[Unit]) -> dict:
+def overview(ctx: Ctx, units: list[Unit]) -> BriefSection:
     paras = []
     if ctx.single:
         a = units[0].report.agency
@@ -203,7 +66,7 @@ def overview(ctx: Ctx, units: list[Unit]) -> dict:
             line.append(f"{show(c, unit)} [{ctx.cite(c)}]" if c is not None else "—")
         if any(x != "—" for x in line[1:]):
             rows.append(line)
-    return {"title": "一、总体情况", "paragraphs": paras, "table": (header, rows)}
+    return BriefSection("一、总体情况", paras, table=BriefTable(header, rows))
 
 
 def _trim(t: str, n: int = 160) -> str:
@@ -211,7 +74,7 @@ def _trim(t: str, n: int = 160) -> str:
 
 
 # ---------------------------------------------------------------- 二、主动公开
-def proactive(ctx: Ctx, units: list[Unit]) -> dict:
+def proactive(ctx: Ctx, units: list[Unit]) -> BriefSection:
     paras = []
     for u in units:
         f = u.report.file
@@ -245,7 +108,7 @@ def proactive(ctx: Ctx, units: list[Unit]) -> dict:
                 what = f"{row}{c0.column}" if row == "规范性文件" else what  # 本年新公开数量 (2019) / 本年制发件数 (2021)
                 paras.append("同比变化——" + change(ctx, what, u0.label, c0.value, f"{show(c0, unit)}[{ctx.cite(c0)}]",
                                                    u1.label, c1.value, f"{show(c1, unit)}[{ctx.cite(c1)}]", unit))
-    return {"title": "二、主动公开政府信息情况", "paragraphs": paras}
+    return BriefSection("二、主动公开政府信息情况", paras)
 
 
 # ---------------------------------------------------------------- 三、依申请公开
@@ -259,7 +122,7 @@ def _outcome_groups(ctx: Ctx, f: str) -> dict[str, list[LibraryFact]]:
     return groups
 
 
-def applications(ctx: Ctx, units: list[Unit]) -> dict:
+def applications(ctx: Ctx, units: list[Unit]) -> BriefSection:
     paras, new_vals, composition = [], {}, {g: [] for g in OUTCOMES}
     for u in units:
         f, t = u.report.file, "依申请公开"
@@ -329,17 +192,17 @@ def applications(ctx: Ctx, units: list[Unit]) -> dict:
             order.sort(key=lambda kv: -kv[1][0].value)
         p = charts.bar_chart([k for k, _ in order], [v[0].value for _, v in order], "本年新收政府信息公开申请（件）",
                              ctx.chart("new_applications"))
-        out.append(("本年新收政府信息公开申请", str(p)))
+        out.append(Chart("本年新收政府信息公开申请", str(p)))
         labels = [u.label for u in units if u.label in new_vals]
         series = {g: v for g, v in composition.items() if any(v)}
         if series and len(labels) == len(next(iter(series.values()))):
             p = charts.stacked_chart(labels, series, "办理结果构成（件）", ctx.chart("outcomes"))
-            out.append(("办理结果构成", str(p)))
-    return {"title": "三、收到和处理政府信息公开申请情况", "paragraphs": paras, "charts": out}
+            out.append(Chart("办理结果构成", str(p)))
+    return BriefSection("三、收到和处理政府信息公开申请情况", paras, charts=out)
 
 
 # ---------------------------------------------------------------- 四、行政复议和行政诉讼
-def review(ctx: Ctx, units: list[Unit]) -> dict:
+def review(ctx: Ctx, units: list[Unit]) -> BriefSection:
     paras, totals = [], {}
     for u in units:
         f, bits = u.report.file, []
@@ -366,11 +229,11 @@ def review(ctx: Ctx, units: list[Unit]) -> dict:
         if c0 is not None and c1 is not None:
             paras.append("同比变化——" + change(ctx, "行政复议", u0.label, c0.value, f"{show(c0)}[{ctx.cite(c0)}]",
                                                u1.label, c1.value, f"{show(c1)}[{ctx.cite(c1)}]"))
-    return {"title": "四、政府信息公开行政复议、行政诉讼情况", "paragraphs": paras}
+    return BriefSection("四、政府信息公开行政复议、行政诉讼情况", paras)
 
 
 # ---------------------------------------------------------------- 五、存在的问题及改进
-def problems(ctx: Ctx, units: list[Unit]) -> dict:
+def problems(ctx: Ctx, units: list[Unit]) -> BriefSection:
     paras = []
     per = 3 if ctx.single else 2
     for u in units:
@@ -380,11 +243,11 @@ def problems(ctx: Ctx, units: list[Unit]) -> dict:
             ctx.notes.append(f"{full_title(u.report.agency, u.report.year)}第五部分（存在的主要问题及改进情况）未找到。")
             continue
         paras.append(f"{u.label}报告原文：" + "".join(f"“{_trim(q.text)}”[{ctx.book.quote(q)}]" for q in pick))
-    return {"title": "五、存在的主要问题及改进情况", "paragraphs": paras}
+    return BriefSection("五、存在的主要问题及改进情况", paras)
 
 
 # ---------------------------------------------------------------- 六、数据核验提示
-def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> dict:
+def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> BriefSection:
     title = {u.report.file: full_title(u.report.agency, u.report.year) for u in units}
     paras = []
     for x in found:
@@ -410,4 +273,4 @@ def findings(ctx: Ctx, units: list[Unit], found: list[Finding], passed: int) -> 
         else:
             paras.insert(0, "资料库中没有这些报告的核验记录（重新入库即可运行核验）。")
     paras += [f"【说明】{n}" for n in ctx.notes]
-    return {"title": "六、数据核验提示", "paragraphs": paras}
+    return BriefSection("六、数据核验提示", paras)
