@@ -257,3 +257,37 @@ def test_work_done_on_a_table_topic_is_read_from_the_prose(assistant, question, 
         first = ans.text.split("\n")[0]
         assert "依申请公开日益规范" in first or "主动公开" in first, ans.text
         check_quotes(ans, Library(assistant.store_dir))
+
+
+def test_an_overview_lists_every_sub_heading_of_part_one(assistant):
+    """（三）推进平台建设 stands alone on its line above 1.…, so no chunk starts at it: it is still one of the four."""
+    lines = (SAMPLE / FJ19).read_text(encoding="utf-8").splitlines()
+    part_one = lines[:next(i for i, t in enumerate(lines) if t.startswith("二、"))]
+    heads = [flat(t)[3:] for t in part_one if re.match(r"^（[一二三四五六七八九十]+）", t.strip())]
+    assert len(heads) == 4
+    ans = assistant.ask("介绍一下福建人社厅2019年政务公开的主要做法")
+    quoted = check_quotes(ans, Library(assistant.store_dir))
+    assert [flat(q) for q, _c in quoted] == heads, ans.text
+    assert "（此项下分2点：推进门户网站优质规范发展；推进政务新媒体健康有序发展）" in ans.text
+
+
+@pytest.mark.parametrize("question", ["福建人社厅2020年的报告里提到哪些不足，打算怎么改进",
+                                      "福建人社厅2020年工作中还有什么短板？下一步怎么办"])
+def test_problems_asked_loosely_are_part_five_sorted(assistant, question):
+    ans = assistant.ask(question)
+    problems, fixes = ans.text.split("改进措施：", 1)
+    assert "仍存在一些困难和问题" in problems and "查漏洞补短板" in fixes, ans.text  # "三是…补短板" is a step
+    assert all(c.file == FJ20 for c in ans.citations)
+    check_quotes(ans, Library(assistant.store_dir))
+
+
+def test_a_topic_part_five_does_not_name_gets_all_of_part_five_and_says_so(assistant):
+    ans = assistant.ask("江苏人社厅2019年新媒体方面存在什么问题")
+    assert "没有单独写到新媒体，以下是该部分的全部内容" in ans.text.split("\n")[0], ans.text
+    assert "落实不够到位" in ans.text and "有待进一步完善" in ans.text
+
+
+def test_a_quoted_topic_is_found(assistant):
+    ans = assistant.ask('厦门人社局2020年怎么做好"六稳"工作的')
+    assert "（二）聚焦“六稳”“六保”，进一步加强政策解读回应" in ans.text.split("\n")[0], ans.text
+    assert len(check_quotes(ans, Library(assistant.store_dir))) == 2

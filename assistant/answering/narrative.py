@@ -37,11 +37,13 @@ _ASKING = re.compile(  # the asking words around a topic (longest first where th
     r"|(?:是)?(?:如何|怎么样?|怎样)(?:做|开展|推进|推动|加强|落实|抓|做好|改进|整改)?(?:的)?"
     r"|(?:请|麻烦)?(?:介绍|概括|总结|说说|讲讲|谈谈|列出|列举|梳理)(?:一下)?|逐条|详细|主要|具体|相关|有关"
     r"|工作|情况|做法|措施|举措|经验|亮点|成效|内容|要点|问题|不足|短板|困难|差距|改进|整改|下一步|打算"
-    r"|推进|推动|加强|落实|开展|围绕|关于|对于|在|就|对|了|的|呢|吗|和|与|及|以及|[？?。！!，,、\s　]")
+    r"|推进|推动|加强|落实|开展|做好|抓好|搞好|围绕|关于|对于|哪些|什么|那些|打算|计划|提到|提及|写到"
+    r"|在|就|对|了|的|呢|吗|和|与|及|以及|[？?。！!，,、\s　\"'“”‘’「」《》]")
 _GENERIC = {"政务公开", "政府信息公开", "信息公开", "公开", "政务", "总体", "总体情况", "整体", "全年", "年度"}
 _IMPROVE = re.compile(r"下一步|今后|(?:我们|我厅|我局|我委|我区|我市|我县|我办|区政府|市政府)(?:将|要)|针对|整改|力争"
                       r"|将(?:进一步|继续|持续|不断|切实|着力|加快|严格|逐步|重点|认真|积极|全面)|改进(?:情况|措施)")
 _PROBLEM = re.compile(r"存在|不足|不够|有待|仍需|还需|尚需|不强|不高|不到位|滞后|薄弱|短板|差距|问题是|困难")
+_STEP = re.compile(r"^(?:[一二三四五六七八九十]+是|\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[^，。]{0,6}(?:进一步|加强|强化|提升|推进|完善|优化|健全|建立))")
 MATCH = 0.65  # share of a topic a heading must carry (bigrams, its characters in order, or its head noun)
 QUOTE_CHARS = 120  # an item's one quote: its heading and the sentence after it, cut at a clause past this
 MAX_POINTS = 12
@@ -127,6 +129,7 @@ class Block:
     nodes: list[Node] = field(default_factory=list)  # the sections found ([] when sentences or nothing)
     points: list[list[Point]] = field(default_factory=list)  # per node (one list when sentences)
     also_in_five: bool = False  # a work question whose topic part five names too
+    unmatched: bool = False  # a problems question whose topic part five does not name: all of part five
     missing: bool = False  # the report says nothing on the topic
 
 
@@ -172,9 +175,10 @@ def _kinds(points: list[Point]) -> list[Point]:
     """存在的问题 or 改进措施 for each sentence of part five, a run of 改进 lasting until a problem is named."""
     state = "问题"
     for p in points:
-        if _IMPROVE.search(p.quote.text):
+        t = p.quote.text
+        if _IMPROVE.search(t):
             state = "改进"
-        elif _PROBLEM.search(p.quote.text):
+        elif _PROBLEM.search(t) and not (state == "改进" and _STEP.match(t)):  # "三是…补短板" is a step
             state = "问题"
         p.kind = state
     return points
@@ -185,6 +189,8 @@ def report_block(library, report, wanted: list[str], problems: bool) -> Block:
     f, ag, yr = report.file, report.agency, report.year
     blk = Block(report)
     scope = [p for p in parts if (p.part == 5) == problems]
+    if problems and wanted and not _mentions(scope, wanted):  # part five says nothing on it: all of part five
+        blk.unmatched, wanted = True, []
     if not wanted:  # no topic: the part's own sub-sections (总体情况), or part five's sentences
         part = next((p for p in scope if p.part == (5 if problems else 1)), None)
         if part is None:
@@ -200,7 +206,7 @@ def report_block(library, report, wanted: list[str], problems: bool) -> Block:
             chosen = [n for s, n in keep if n.level == top or s >= 0.9]
             blk.nodes = [n for n in chosen if not any(_inside(n, m) for m in chosen)][:3]
         if not problems:
-            blk.also_in_five = any(match(t, flat(p.stream.text)) >= 0.95 for p in parts if p.part == 5 for t in wanted)
+            blk.also_in_five = _mentions([p for p in parts if p.part == 5], wanted)
     if blk.nodes:
         for n in blk.nodes:
             if problems:
@@ -222,6 +228,10 @@ def report_block(library, report, wanted: list[str], problems: bool) -> Block:
     blk.points = [found[:5]] if found else []
     blk.missing = not found
     return blk
+
+
+def _mentions(parts: list[Node], wanted: list[str]) -> bool:
+    return any(match(t, flat(p.stream.text)) >= 0.95 for p in parts for t in wanted)
 
 
 def _where(n: Node) -> str:
@@ -284,7 +294,8 @@ def draft(library, q: Query, cites: Citations, text: str) -> Optional[Draft]:
             where = "、".join(f"“{_where(n)}”" for n in b.nodes) or "第五部分“存在的主要问题及改进情况”"
             said = f"写了{len(probs)}条问题、{len(fixes)}条改进措施" if probs and fixes else \
                 f"写了{len(probs) or len(fixes)}条{'问题' if probs else '改进措施'}"
-            summaries.append(f"{name}的报告在{where}中{said}")
+            summaries.append(f"{name}的报告在{where}中{said}"
+                             + (f"（没有单独写到{'、'.join(wanted)}，以下是该部分的全部内容）" if b.unmatched else ""))
             computed += [float(len(probs)), float(len(fixes))]
             for label, group in (("存在的问题：", probs), ("改进措施：", fixes)):
                 if group:

@@ -128,10 +128,10 @@ class Stream:
         out, s = [], a
         for i in range(a, e):
             if self.text[i] in _ENDS:
-                if i + 1 > s:
+                if self.text[s:i + 1].strip(" " + CUT):
                     out.append((s, i + 1))
                 s = i + 1
-        if s < e:
+        if s < e and self.text[s:e].strip(" " + CUT):
             out.append((s, e))
         return out
 
@@ -298,7 +298,8 @@ def outline(library, file: str, lines: Optional[Lines] = None) -> list[Node]:
             if len(path) > 1:
                 subs.setdefault(path[1], []).append((a, b))
         for sub, spans in subs.items():
-            sst = Stream(lines, _merged(spans))
+            spans = _with_heading(lines, sub, _merged(spans))
+            sst = Stream(lines, spans)
             node = Node(re.sub(rf"^{HEADING.pattern[1:]}", "", sub).strip(), f"{title} > {sub}", 2, part.part, sst,
                         0, _heading_body(sst, sub), len(sst.text))
             _children(node, 3)
@@ -309,6 +310,17 @@ def outline(library, file: str, lines: Optional[Lines] = None) -> list[Node]:
         parts.append(part)
     parts.sort(key=lambda n: n.stream.owners[0] if n.stream.owners else 0)
     return parts
+
+
+def _with_heading(lines: Lines, heading: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sub-heading alone on its line holds no sentence, so no chunk may start at it ("（三）推进平台建设，优化
+    服务功能" above "1.推进门户网站…"): its line is taken back in front of the section's first chunk."""
+    i = spans[0][0] - 1
+    while i >= 0 and not lines[i][2].strip():
+        i -= 1
+    if i >= 0 and flat(lines[i][2]).startswith(flat(heading)[:12]) and HEADING.match(flat(lines[i][2])):
+        return [(i, spans[0][1])] + spans[1:]
+    return spans
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
