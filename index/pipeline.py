@@ -1,6 +1,6 @@
 """The write side wired in one place: parse (load → metadata → tables → audit → sections → chunks), then store.
 
-`parse_report(path)` embeds nothing (the `facts` command uses it). `Ingestor` stores parsed reports,
+`parse_report(path)` (index/parse_report.py) embeds nothing (the `facts` command uses it). `Ingestor` stores parsed reports,
 atomically per report and under the single-writer lock:
 
   1. embed the chunks (reusing vectors of chunks whose id and text are already stored),
@@ -34,59 +34,15 @@ from index import bm25 as bm25_mod
 from index.config import CHUNKER_VERSION, PARSER_VERSION, StorePaths, store_dir as resolve_store
 from index.errors import IngestError, StoreError, StoreMismatchError
 from index.report_gate import not_a_report
-from index.intake import (SUFFIXES, UNCHANGED, FileResult, arrival_notes, expand, key_for, left_out, precheck,
-                          sha256_of, simplify)
+from index.intake import SUFFIXES, UNCHANGED, FileResult, arrival_notes, expand, key_for, left_out, sha256_of
 from index.manifest import Manifest
-from index.records import Check, Evidence, ParsedReport, Warning
+from index.parse_report import parse_report
+from index.records import ParsedReport
 from index.store_lock import WriteLock
 
-USER_FIELDS = ("agency", "year", "region", "level")
 __all__ = ["Ingestor", "parse_report", "expand", "FileResult", "UNCHANGED", "SUFFIXES"]
 
 
-# ---------------------------------------------------------------- parsing (no embedding)
-def parse_report(path: Path | str, overrides: Optional[dict] = None, file: Optional[str] = None) -> ParsedReport:
-    """Load and parse one report. `overrides` are user corrections of agency/year/region/level; `file` is its
-    key in the library when that is not the file's base name."""
-    from index import audit
-    from index.chunking import make_chunks, split_sections
-    from index.loaders import load
-    from index.metadata import infer_metadata
-    from index.tables import parse_tables
-
-    path = Path(path)
-    precheck(path)
-    doc = load(path)
-    if file:
-        doc.file = file
-    simplify(doc)
-    meta = infer_metadata(doc)
-    for k, v in (overrides or {}).items():
-        if k in USER_FIELDS and v is not None:
-            setattr(meta, k, v)
-            meta.evidence[k] = Evidence(value=v, source="user", text=f"corrected by a user: {k} = {v}")
-            meta.warnings = [w for w in meta.warnings if k not in (w.code or "") and k not in w.message]
-    tables = parse_tables(doc)
-    if any(ln.ocr for ln in doc.lines):  # scanned pages: cells OCR read below its confidence bar are uncertain
-        from index.loaders.ocr import settle_uncertain
-        tables = settle_uncertain(doc, tables)
-    # the balance rules ran once, inside parse_tables (and again in settle_uncertain only when OCR changed a
-    # cell); the prose-against-table check needs the document, so it runs here
-    checks: list[Check] = list(tables.checks) + list(audit.text_conflicts(doc, tables.facts))
-    sections = split_sections(doc)
-    chunks = make_chunks(doc, meta, sections, tables.facts)
-    warnings: list[Warning] = []
-    wseen = set()
-    for w in list(doc.warnings) + list(meta.warnings) + list(tables.warnings) + \
-            [Warning(c.rule, c.message) for c in checks if c.status == "fail"]:
-        if (w.code, w.message) not in wseen:
-            wseen.add((w.code, w.message))
-            warnings.append(w)
-    return ParsedReport(doc=doc, meta=meta, tables=tables, sections=sections, chunks=chunks, checks=checks,
-                        warnings=warnings)
-
-
-# ---------------------------------------------------------------- the writer
 class Ingestor:
     """Adds, replaces and removes reports in a store. Cheap constructor; `warm_up()` opens everything."""
 
