@@ -44,6 +44,7 @@ _IMPROVE = re.compile(r"下一步|今后|(?:我们|我厅|我局|我委|我区|�
                       r"|将(?:进一步|继续|持续|不断|切实|着力|加快|严格|逐步|重点|认真|积极|全面)|改进(?:情况|措施)")
 _PROBLEM = re.compile(r"存在|不足|不够|有待|仍需|还需|尚需|不强|不高|不到位|滞后|薄弱|短板|差距|问题是|困难")
 _STEP = re.compile(r"^(?:[一二三四五六七八九十]+是|\d{1,2}[.．、]|[（(]\d{1,2}[)）]|[^，。]{0,6}(?:进一步|加强|强化|提升|推进|完善|优化|健全|建立))")
+_GENERIC_CORES = {"政府信息", "政府信息公开", "信息公开", "政务公开", "公开工作", "政务信息", "信息管理工作"}
 MATCH = 0.65  # share of a topic a heading must carry (bigrams, its characters in order, or its head noun)
 QUOTE_CHARS = 120  # an item's one quote: its heading and the sentence after it, cut at a clause past this
 MAX_POINTS = 12
@@ -101,7 +102,8 @@ def match(topic: str, text: str) -> float:
         return 1.0
     g = _grams(tp)
     # the topic's core, when the heading has only that (政务新媒体 → 新媒体, 门户网站建设 → 门户网站)
-    tail = max((k for k in range(3, len(tp)) if tp[len(tp) - k:] in t or tp[:k] in t), default=0)
+    tail = max((k for k in range(3, len(tp)) for core in (tp[len(tp) - k:], tp[:k])
+                if core in t and core not in _GENERIC_CORES), default=0)
     return max(len(g & _grams(t)) / len(g) if g else 0.0, 0.95 if _in_order(tp, t) else 0.0,
                min(0.9, tail / len(tp) + 0.1) if tail else 0.0)
 
@@ -201,7 +203,7 @@ def report_block(library, report, wanted: list[str], problems: bool) -> Block:
         scored = [(max(match(t, _label(n)) for t in wanted), n) for p in scope for n in p.walk() if n.level >= 2]
         best = max((s for s, _n in scored), default=0.0)
         if best >= MATCH:
-            keep = [(s, n) for s, n in scored if s >= max(MATCH, best - 0.35)]
+            keep = [(s, n) for s, n in scored if s >= max(MATCH, best - 0.2)]
             top = min(n.level for _s, n in keep)
             chosen = [n for s, n in keep if n.level == top or s >= 0.9]
             blk.nodes = [n for n in chosen if not any(_inside(n, m) for m in chosen)][:3]
