@@ -245,3 +245,16 @@ def test_first_run_ingests_the_samples_with_progress_in_the_page(tmp_path):
         expect(page.locator("#brief-agency input")).to_have_value(re.compile("人力资源和社会保障"))
         expect(page.locator("#brief-year-from input")).to_have_value("2019")
         expect(page.locator("#brief-year-to input")).to_have_value("2020")
+
+
+def test_an_unsure_reading_offers_its_alternatives_to_click(page):
+    # "依申请公开" can mean several rows: the answer says how it was read, and a click asks another reading
+    page.locator("#chat-input textarea").fill("福建省人社厅2020年依申请公开多少件？")
+    page.locator("#chat-send").click()
+    suggest = page.locator("#chat-suggest")
+    expect(suggest).to_contain_text("上年结转", timeout=120_000)
+    assert "按“本年新收政府信息公开申请”理解" in page.locator("#chat-bot").inner_text()
+    suggest.get_by_text("上年结转", exact=False).first.click()
+    bot = page.locator("#chat-bot")
+    expect(bot).to_contain_text("上年结转政府信息公开申请", timeout=120_000)
+    assert leftovers(page) == []

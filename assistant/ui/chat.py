@@ -99,6 +99,9 @@ def build_chat_tab(svc: Services) -> dict:
                                  placeholder="请提问，例如：2020年福建省人社厅新收政府信息公开申请多少件？",
                                  feedback_options=("Like", "Dislike"), sanitize_html=True, autoscroll=True)
             status = gr.Markdown(elem_id="chat-status")  # 依据 · 模型 · 用时, right under the answer it is about
+            # an unsure reading's two nearest other readings, as questions to ask with one click
+            suggest = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[], label="您想问的可能是",
+                                 visible=False, elem_id="chat-suggest")
             with gr.Row():
                 msg = gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, scale=6,
                                  elem_id="chat-input",
@@ -162,7 +165,7 @@ def build_chat_tab(svc: Services) -> dict:
             return
         d = answer.to_dict()
         t.update(answer=answer.text, citations=d["citations"], done=True, route=d["route"], llm=d.get("llm"),
-                 understood=answer.query,
+                 understood=answer.query, alternatives=d.get("alternatives") or [],
                  checks=d.get("checks"), unverified=d.get("unverified_numbers"), timings_ms=d.get("timings_ms"))
         cid, problem = _save(request, t, cid)
         i = len(turns_v) - 1
@@ -175,14 +178,22 @@ def build_chat_tab(svc: Services) -> dict:
         return history.list_updates(svc, history.user_of(request), cid)
 
     outs = [chatbot, msg, turns, cur_turn, cite_list, panel, status, plain, conv_id]
+
+    def suggestions(turns_v):
+        alts = (turns_v[-1].get("alternatives") or []) if turns_v else []
+        qs = [a["question"] for a in alts if a.get("question")][:2]
+        return gr.update(samples=[[q] for q in qs], visible=bool(qs))
     # one answer at a time: a llama.cpp model is not safe to call from two threads, and 2 cores are shared
     # no overlay: the answer streams in and the status line says 正在查找… / 正在作答…
-    send.click(respond, [msg, turns, backend, conv_id], outs, api_name="chat", concurrency_id="answer",
-               concurrency_limit=1, show_progress="hidden").then(refresh, [conv_id], list_outs,
-                                                                 api_visibility="undocumented", show_progress="hidden")
-    msg.submit(respond, [msg, turns, backend, conv_id], outs, api_visibility="undocumented", concurrency_id="answer",
-               concurrency_limit=1, show_progress="hidden").then(refresh, [conv_id], list_outs,
-                                                                 api_visibility="undocumented", show_progress="hidden")
+    for asked in (send.click(respond, [msg, turns, backend, conv_id], outs, api_name="chat", concurrency_id="answer",
+                             concurrency_limit=1, show_progress="hidden"),
+                  msg.submit(respond, [msg, turns, backend, conv_id], outs, api_visibility="undocumented",
+                             concurrency_id="answer", concurrency_limit=1, show_progress="hidden"),
+                  suggest.click(lambda s: s[0], [suggest], [msg], api_visibility="undocumented", queue=False).then(
+                      respond, [msg, turns, backend, conv_id], outs, api_visibility="undocumented",
+                      concurrency_id="answer", concurrency_limit=1, show_progress="hidden")):
+        asked.then(refresh, [conv_id], list_outs, api_visibility="undocumented", show_progress="hidden").then(
+            suggestions, [turns], [suggest], api_visibility="undocumented", show_progress="hidden")
     msg.change(lambda q: gr.update(interactive=bool((q or "").strip())), [msg], [send], api_visibility="undocumented",
                queue=False)
     plain.change(lambda p: gr.update(interactive=bool(p)), [plain], [copy], api_visibility="undocumented", queue=False)
