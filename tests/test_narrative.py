@@ -291,3 +291,10 @@ def test_a_quoted_topic_is_found(assistant):
     ans = assistant.ask('厦门人社局2020年怎么做好"六稳"工作的')
     assert "（二）聚焦“六稳”“六保”，进一步加强政策解读回应" in ans.text.split("\n")[0], ans.text
     assert len(check_quotes(ans, Library(assistant.store_dir))) == 2
+
+
+def test_a_work_question_on_a_table_topic_carries_no_table_reading_note(built_store):
+    from assistant.answering.answer import Assistant
+
+    ans = Assistant(built_store, llm="none", log=False).warm_up().ask("福建省人社厅2020年依申请公开方面做了哪些工作？")
+    assert ans.route.kind == "text" and "理解：" not in ans.text and ans.reading is None and ans.alternatives == []

@@ -152,7 +152,8 @@ class Assistant:
             draft.add_note(note)
         if rewrote and not draft.refused:
             draft.add_note(f"（问题按统计表中的“{rewrote}”理解：由服务器模型对照统计表项目改写后，再按规则读取。）")
-        read_as = readings.sentence(q) if not draft.refused else ""  # an unsure reading: how, and what else
+        # an unsure reading of a table item: how it was read, and what else; a text answer read no table item
+        read_as = readings.sentence(q) if not draft.refused and rt.kind in ("table", "both") else ""
         if read_as:
             draft.add_note(read_as)
             draft.computed += readings.label_numbers(read_as)
