@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 
 from index.config import SAMPLE_DIR, StorePaths, store_dir as resolve_store
 from index.errors import AssistantError, ConfigError
+from index.naming import display_name
 
 log = logging.getLogger(__name__)
 
@@ -309,8 +310,13 @@ class Services:
             if len(nums) >= 2 and nums[1]:
                 st.update(done=int(nums[0]), total=int(nums[1]))
             done = [getattr(a, "file", None) for a in args if getattr(a, "file", None)]
-            if done:
-                st["message"] = f"已导入 {done[0]}"
+            if done:  # the report as staff know it (agency + year), never its file name
+                try:
+                    r = self.library().report(done[0])
+                except Exception:  # the store is still being created
+                    r = None
+                st["message"] = (f"已导入 {display_name(r.agency, r.year)}" if r else
+                                 f"已导入第 {st.get('done') or 1} 份示例年报")
             if progress:
                 progress(*args, **kw)
 

@@ -30,8 +30,11 @@ def _named(c: dict, message: str) -> str:
 def page_html(svc: Services, c: dict) -> str:
     """The cited page as HTML ('' for a report without pages), or the reason it cannot be shown."""
     try:
-        if c.get("kind") == "cell" and c.get("table"):
-            img = svc.page_image(c["file"], cell=(c["table"], c.get("row"), c.get("column")))
+        # a figure computed from several cells names their shared row ("不予公开"), not a printed one: box its
+        # first cell (the table view below marks them all)
+        cell = (c.get("cells") or [c])[0]
+        if c.get("kind") == "cell" and cell.get("table"):
+            img = svc.page_image(c["file"], cell=(cell["table"], cell.get("row"), cell.get("column")))
         else:
             img = svc.page_image(c["file"], page=c.get("page"), line=c.get("line_start"), line_end=c.get("line_end"),
                                  quote=c.get("quote") or "", scan=c.get("scan"), page_end=c.get("page_end"))
