@@ -71,3 +71,17 @@ def test_a_comparison_of_two_agencies_is_not_called_an_increase(assistant):
 def test_a_difference_is_written_larger_minus_smaller_with_one_minus_sign(assistant, chain, said):
     ans = _chain(assistant, *chain)
     assert said in ans.text and not re.search(r"= ?-\d", ans.text), ans.text
+
+
+def test_a_by_year_comparison_says_first_what_each_year_holds_and_offers_the_per_agency_view(assistant):
+    ans = assistant.ask("哪年依申请公开最多？")
+    first = ans.text.split("。")[0]
+    assert first.startswith("注意：库中各年份收录的报告不同") and "2019年3份" in first and "2020年2份" in first
+    assert "按单位看，可以问：“福建省人力资源和社会保障厅哪年" in ans.text
+    assert "2019年本年新收政府信息公开申请最多，共340件" in ans.text
+
+
+def test_a_by_report_ranking_is_not_called_a_sum_by_agency(assistant):
+    ans = assistant.ask("哪份报告的本年新收申请最多？")
+    assert ans.text.startswith("本年新收政府信息公开申请最多的是山东省人力资源和社会保障厅2019年，159件")
+    assert "按单位合计" not in ans.text and "各报告：" in ans.text

@@ -137,7 +137,7 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
                          f"{_win_marks(ta, cites)}。")
             ranked = "；".join(f"{k + 1}. {key_name(g.key)} {fmt(g.value)}{unit}" + "".join(cites.marks(i.cells) for i in g.items)
                                for k, g in enumerate(ta.groups) if g.value is not None)
-            parts.append(("排名：" if op == "rank" else "各单位：") + ranked + "。")
+            parts.append(("排名：" if op == "rank" else "各报告：" if q.by == "report" else "各单位：") + ranked + "。")
         if r.spread:
             hi, lo, gap = r.spread.high, r.spread.low, r.spread.gap
             suffix = "年" if q.by == "year" else ""
@@ -218,6 +218,8 @@ def table_draft(ta: TableAnswer, cites: Citations) -> Draft:
         d.facts, d.details = parts[:1], "".join(parts[1:])
     d.notes = list(dict.fromkeys(ta.notes))
     d.text += "".join(d.notes)
+    for p in reversed(list(dict.fromkeys(ta.prefaces))):
+        d.add_note(p, first=True)
     return d
 
 

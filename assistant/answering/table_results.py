@@ -120,6 +120,7 @@ class TableAnswer:
     result: Result = None  # the operation's own record
     formula: str = ""
     notes: list[str] = field(default_factory=list)
+    prefaces: list[str] = field(default_factory=list)  # said before the answer: what the comparison rests on
     computed: list[float] = field(default_factory=list)  # numbers made by code (the verifier accepts them)
 
     @property

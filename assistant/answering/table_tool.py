@@ -209,8 +209,18 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         if isinstance(ta.result, Ranking):
             ta.result.reports_per_year = counts
         if len(set(counts.values())) > 1 or (not ta.query.agencies and any(c > 1 for c in counts.values())):
-            ta.notes.append("注意：库中各年份的报告数量不同（" + "，".join(f"{y}年{n}份" for y, n in sorted(counts.items()))
-                            + "），按年合计的比较受收录范围影响，不代表全部机关的真实变化。")
+            # said first: the years hold different agencies, so a year's total compares coverage as much as work
+            held = {g.key: sorted({i.agency or "未识别机构" for i in g.items}) for g in out}
+            text = ("注意：库中各年份收录的报告不同（" + "；".join(f"{y}年{len(held[y])}份：{'、'.join(held[y])}"
+                                                  for y in sorted(held, key=lambda k: k or 0))
+                    + "），按年合计的比较受收录范围影响，不代表各机关的真实变化。")
+            years_of: dict = defaultdict(set)
+            for i in items:
+                years_of[i.agency].add(i.year)
+            several = [a for a, ys in years_of.items() if a and len(ys) > 1]
+            if several and not ta.query.agencies:
+                text += f"按单位看，可以问：“{several[0]}哪年{q.display}{'最少' if op == 'argmin' else '最多'}？”"
+            ta.prefaces.append(text)
     elif by == "part":
         total = sum(g.value for g in known)  # the parts add up to the whole: shown beside them
         if isinstance(ta.result, Ranking):
@@ -219,7 +229,7 @@ def _aggregate(ta: TableAnswer, q: Quantity, op: str, by: str) -> None:
         reports = sorted({(i.agency or i.file, i.year) for i in items}, key=lambda x: (x[1] or 0, x[0]))
         if len(reports) > 1:
             ta.notes.append("注意：各类数值为" + "、".join(f"{y}年{a}" for a, y in reports) + "的合计。")
-    else:
+    elif by == "agency":
         years = sorted({i.year for i in items if i.year})
         if len(years) > 1:
             ta.notes.append("注意：所比较的报告年份不一致（" + "、".join(f"{y}年" for y in years) + "），数值按单位合计。")
