@@ -41,7 +41,8 @@ def find_cjk_font() -> Optional[str]:
     return None
 
 
-def _style() -> dict:
+def style() -> dict:
+    """matplotlib rc settings with the CJK font (for plt.rc_context)."""
     fam = find_cjk_font()
     rc = {"axes.unicode_minus": False, "font.size": 10}
     if fam:
@@ -63,19 +64,13 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, path: 
               unit: str = "件") -> Path:
     """One bar per label with its value printed on top."""
     path = Path(path)
-    with plt.rc_context(_style()):
+    with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(6.4, 3.4))
         bars = ax.bar(list(labels), list(values), color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))])
         for b, v in zip(bars, values):
             ax.annotate(_num(v), (b.get_x() + b.get_width() / 2, b.get_height()), ha="center", va="bottom",
                         xytext=(0, 2), textcoords="offset points")
-        if wide_range(values):
-            # one large agency would flatten the rest to slivers: a log axis keeps every bar readable
-            ax.set_yscale("log")
-            ax.set_ylabel(f"{unit}（对数刻度）")
-            ax.set_ylim(bottom=max(min(v for v in values if v > 0) / 2, 0.5))
-        else:
-            ax.set_ylabel(unit)
+        scale_axis(ax, values, unit)
         ax.margins(y=0.15)
         ax.tick_params(axis="x", labelrotation=20 if max(map(len, labels), default=0) > 6 else 0)
         return _finish(fig, ax, title, path)
@@ -87,11 +82,29 @@ def wide_range(values: Sequence[float], ratio: float = 20.0) -> bool:
     return len(pos) >= 2 and max(pos) / min(pos) > ratio
 
 
+def scale_axis(ax, values: Sequence[float], unit: str = "件", axis: str = "y") -> bool:
+    """The one scale rule for amounts shown side by side (the 简报 and the 数据 tab): over 20× apart, a log
+    axis that says so, because one large agency would flatten the rest to slivers. True when log."""
+    log_scale = wide_range(values)
+    set_scale, set_label = (ax.set_yscale, ax.set_ylabel) if axis == "y" else (ax.set_xscale, ax.set_xlabel)
+    if log_scale:
+        set_scale("log")
+        set_label(f"{unit}（对数刻度）")
+        low = max(min(float(v) for v in values if v and v > 0) / 2, 0.5)
+        if axis == "y":
+            ax.set_ylim(bottom=low)
+        else:
+            ax.set_xlim(left=low)
+    else:
+        set_label(unit)
+    return log_scale
+
+
 def stacked_chart(groups: Sequence[str], series: dict[str, Sequence[float]], title: str, path: Path | str,
                   unit: str = "件") -> Path:
     """Stacked bars: one bar per group (year or agency), one colour per series (e.g. 办理结果)."""
     path = Path(path)
-    with plt.rc_context(_style()):
+    with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(6.4, 3.6))
         bottom = [0.0] * len(groups)
         for i, (name, vals) in enumerate(series.items()):
