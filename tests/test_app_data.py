@@ -20,14 +20,6 @@ def test_pivot_new_applications(svc):
     assert (pv[pv["机关"].str.startswith("山东")]["2020年"] == "—").all()  # not held: a dash, not 0
 
 
-def test_chart_frames(svc):
-    apps = data_tab.applications_frame(svc)
-    assert set(apps.columns) == {"报告", "机关", "件数"} and 68 in apps["件数"].tolist()
-    mix = data_tab.outcomes_frame(svc)
-    assert set(mix["办理结果"]) <= set(data_tab.OUTCOMES) and "予以公开" in set(mix["办理结果"])
-    assert set(data_tab.review_frame(svc)["类别"]) <= {"行政复议", "行政诉讼"}
-
-
 def test_findings_name_cells_and_exports_round_trip(svc, tmp_path):
     f = data_tab.findings_frame(svc)
     assert (f["结果"] != "通过").all()

@@ -82,10 +82,12 @@ def test_wide_range_goes_log_and_says_so(wide):
     assert {"3119", "95"} <= set(_texts(ax)) and len(ax.texts) == len(ax.patches) == 2
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert any("淮安市人民政府" in t.replace("\n", "") for t in labels) and all("2024年" in t for t in labels)
+    assert "淮安市洪泽区\n人民政府\n2024年" in labels  # cut after the region, not mid-word
     _inside(fig)
     mix = cv.outcomes_figure(wide)
     ax = mix.axes[0]
-    assert "比例" in ax.get_ylabel() and ax.get_ylim() == (0, 100)  # shares: a log axis cannot stack
+    assert "比例" in ax.get_ylabel() and "按比例显示" in ax.get_title()  # shares: a log axis cannot stack
+    assert max(ax.get_yticks()) == 100 and ax.get_ylim()[1] > 100  # the totals above the bars, below the title
     assert sum(t.startswith("共") for t in _texts(ax)) == 2
     _inside(mix)
     trend = cv.trend_figure(wide, "本年新收")

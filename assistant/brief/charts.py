@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def scale_axis(ax, values: Sequence[float], unit: str = "件", axis: str = "y") 
     if log_scale:
         set_scale("log")
         set_label(f"{unit}（对数刻度）")
+        # 1, 10, 100, 1000 as staff write them, not 10⁰ … 10³
+        (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
         low = max(min(float(v) for v in values if v and v > 0) / 2, 0.5)
         if axis == "y":
             ax.set_ylim(bottom=low)

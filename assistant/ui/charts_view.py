@@ -59,9 +59,19 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
 
 
-def _report_label(agency, year, width: int = 7) -> str:
+def wrap_name(name: str, width: int = 7) -> list[str]:
+    """A long agency name on two lines, cut after its region (淮安市洪泽区 / 人民政府) rather than mid-word."""
+    if len(name) <= width:
+        return [name]
+    cuts = [i + 1 for i, ch in enumerate(name[:-2]) if ch in "省市区县州旗盟"]
+    if cuts:
+        return [name[: cuts[-1]]] + wrap_name(name[cuts[-1]:], width)
+    return textwrap.wrap(name, width)
+
+
+def _report_label(agency, year) -> str:
     # a long name wraps instead of running into its neighbour's; the year on its own line
-    return "\n".join(textwrap.wrap(short_agency(agency), width) + [f"{year}年" if year else "年度未识别"])
+    return "\n".join(wrap_name(short_agency(agency)) + [f"{year}年" if year else "年度未识别"])
 
 
 def _figure(n_groups: int, height: float = 3.6) -> tuple[Figure, "matplotlib.axes.Axes"]:
@@ -183,15 +193,18 @@ def outcomes_figure(svc, title: str = "申请办理结果构成") -> Figure:
         for i, (t, b) in enumerate(zip(totals, bottom)):
             _label_at(ax, i, b, f"共{_num(t)}件", False)
         if shares:
-            ax.set_ylabel("占本报告办理结果的比例（%）\n各报告件数相差超过20倍，按比例显示")
-            ax.set_ylim(0, 100)
+            ax.set_ylabel("占本报告办理结果的比例（%）")
+            ax.set_ylim(0, 110)  # room for the totals above the full bars
+            ax.set_yticks(range(0, 101, 20))
+            title += "（各报告件数相差超过20倍，按比例显示）"
         else:
             ax.set_ylabel("件")
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.margins(y=0.12)
+            ax.margins(y=0.12)
+            title += "（件）"
         _ticks(ax, range(len(keys)), [_report_label(a, y) for a, y in keys])
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        ax.set_title(title + ("（%）" if shares else "（件）"))
+        ax.set_title(title)
         return _done(fig)
 
 

@@ -8,17 +8,15 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from assistant.ui import render
+from assistant.ui import charts_view, render
 from assistant.ui.notice import guarded, staff_text
 from assistant.ui.services import AUDIT_LABELS, Services, friendly
-from index.naming import humanize, names_of, rule_name, short_agency
+from index.naming import humanize, names_of, rule_name
 
 log = logging.getLogger(__name__)
 ALL = "全部"
 FACT_COLS = ["机关", "年度", "表", "行", "列", "数值", "原文", "行号", "页", "文件"]
 APPLY = ("依申请公开", "总计")  # table, column of the application counts
-# outcome groups for the stacked bars: the template's row prefixes
-OUTCOMES = ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
 
 
 def facts_frame(svc: Services, agency=None, year=None, table=None, row=None) -> pd.DataFrame:
@@ -27,10 +25,6 @@ def facts_frame(svc: Services, agency=None, year=None, table=None, row=None) -> 
     return pd.DataFrame([[f["agency"], f["year"], f["tbl"], f["row_name"], f["col_name"],
                           f["value"], f.get("printed") or "", f.get("line"), f.get("page"), f["file"]]
                          for f in rows], columns=FACT_COLS)
-
-
-def _label(agency, year) -> str:
-    return f"{short_agency(agency)} {year}"
 
 
 def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计", table: str = "依申请公开") -> pd.DataFrame:
@@ -45,33 +39,6 @@ def pivot_frame(svc: Services, row: str = "本年新收", column: str = "总计"
     for col in pv.columns[1:]:
         pv[col] = [render.fmt_value(v) if v == v else "—" for v in pv[col]]  # NaN: the report is not held
     return pv
-
-
-def applications_frame(svc: Services) -> pd.DataFrame:
-    facts = svc.facts(table=APPLY[0], row="本年新收", column=APPLY[1])
-    # one bar per report, coloured by agency: stacking agencies into a yearly total would add up unlike things
-    return pd.DataFrame([(_label(f["agency"], f["year"]), short_agency(f["agency"]), f["value"] or 0) for f in facts],
-                        columns=["报告", "机关", "件数"])
-
-
-def outcomes_frame(svc: Services) -> pd.DataFrame:
-    facts = svc.facts(table=APPLY[0], column=APPLY[1])
-    rows = []
-    for f in facts:
-        group = f["row_name"].split("-")[0]
-        if group in OUTCOMES and f["value"]:
-            rows.append((_label(f["agency"], f["year"]), group, f["value"]))
-    df = pd.DataFrame(rows, columns=["报告", "办理结果", "件数"])
-    return df.groupby(["报告", "办理结果"], as_index=False)["件数"].sum() if len(df) else df
-
-
-def review_frame(svc: Services) -> pd.DataFrame:
-    rows = []
-    for f in svc.facts(table="复议诉讼", column="总计"):
-        kind = "行政复议" if f["row_name"].startswith("行政复议") else "行政诉讼"
-        rows.append((_label(f["agency"], f["year"]), kind, f["value"] or 0))
-    df = pd.DataFrame(rows, columns=["报告", "类别", "件数"])
-    return df.groupby(["报告", "类别"], as_index=False)["件数"].sum() if len(df) else df
 
 
 def findings_frame(svc: Services, only_problems: bool = True) -> pd.DataFrame:
@@ -101,13 +68,14 @@ def export(df: pd.DataFrame, fmt: str) -> str:
 def build_data_tab(svc: Services) -> dict:
     with gr.Tabs():
         with gr.Tab("图表", id="charts"):
+            # matplotlib figures (assistant/ui/charts_view.py): value labels, the 简报's log rule, nothing clipped
             with gr.Row():
-                apps = gr.BarPlot(x="报告", y="件数", color="机关", title="本年新收政府信息公开申请（件）",
-                                  elem_id="chart-apps", height=300, x_label_angle=-30)
-                rev = gr.BarPlot(x="报告", y="件数", color="类别", title="行政复议与行政诉讼（件）",
-                                 elem_id="chart-review", height=300, x_label_angle=-30)
-            mix = gr.BarPlot(x="报告", y="件数", color="办理结果", title="申请办理结果构成（件）",
-                             elem_id="chart-outcomes", height=320, x_label_angle=-30)
+                apps = gr.Plot(elem_id="chart-apps", show_label=False, format="png")
+                rev = gr.Plot(elem_id="chart-review", show_label=False, format="png")
+            mix = gr.Plot(elem_id="chart-outcomes", show_label=False, format="png")
+            trend_pick = gr.Dropdown(list(charts_view.TREND), value="本年新收", label="历年变化的指标",
+                                     elem_id="chart-trend-pick")
+            trend = gr.Plot(elem_id="chart-trend", show_label=False, format="png")
             gr.Markdown("#### 年度对比表")
             with gr.Row():
                 pv_row = gr.Dropdown(["本年新收", "上年结转", "予以公开", "部分公开", "总计", "结转下年度继续办理"],
@@ -129,13 +97,16 @@ def build_data_tab(svc: Services) -> dict:
             findings = gr.Dataframe(interactive=False, elem_id="data-findings", wrap=True, max_height=360)
             finding_panel = gr.HTML()
 
-    @guarded(7, "data tab")
+    @guarded(9, "data tab")
     def load_all(row_name="本年新收"):
-        return (applications_frame(svc), review_frame(svc), outcomes_frame(svc), pivot_frame(svc, row_name),
+        return (charts_view.applications_figure(svc), charts_view.review_figure(svc), charts_view.outcomes_figure(svc),
+                pivot_frame(svc, row_name),
                 gr.update(choices=[ALL] + svc.agencies()), gr.update(choices=[ALL] + [str(y) for y in svc.years()]),
-                findings_frame(svc))
+                findings_frame(svc), gr.update(value="本年新收"), charts_view.trend_figure(svc, "本年新收"))
 
-    charts_out = [apps, rev, mix, pivot, f_agency, f_year, findings]
+    charts_out = [apps, rev, mix, pivot, f_agency, f_year, findings, trend_pick, trend]
+    trend_pick.change(guarded(1, "trend")(lambda q: charts_view.trend_figure(svc, q)), [trend_pick], [trend],
+                      api_visibility="undocumented")
     pv_row.change(lambda r: pivot_frame(svc, r), [pv_row], [pivot], api_name="pivot")
 
     def filt(ag, yr, tb, rw):
