@@ -121,11 +121,17 @@ def test_search_and_copy_a_citation(page):
 
 def test_data_tab_shows_charts_and_pivot(page):
     _tab(page, "数据")
-    chart = page.locator("#chart-apps")
-    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+    # matplotlib figures (gr.Plot): each one an image the browser decodes, the trend redrawn for another pick
+    for chart in ("#chart-apps", "#chart-review", "#chart-outcomes", "#chart-trend"):
+        img = page.locator(f"{chart} img").first
+        img.wait_for(timeout=60_000)
+        page.wait_for_function("(el) => el.complete && el.naturalWidth > 300", arg=img.element_handle())
     expect(page.locator("#data-pivot")).to_contain_text("68")
-    page.locator("#chart-outcomes").scroll_into_view_if_needed()
-    page.locator("#chart-outcomes canvas, #chart-outcomes svg").first.wait_for()
+    before = page.locator("#chart-trend img").first.get_attribute("src")
+    page.locator("#chart-trend-pick input").click()
+    page.get_by_role("option", name="行政诉讼", exact=True).click()
+    page.wait_for_function("(b) => { const i = document.querySelector('#chart-trend img'); return i && i.src !== b; }",
+                           arg=before, timeout=30_000)
     page.locator("#chart-apps").scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     shot(page, "data", publish=True)
@@ -212,7 +218,7 @@ def test_a_session_leaves_no_english_and_no_gradio_leftovers(page, app, tmp_path
     _every_tab_is_clean(page, "after uploading and deleting")
 
     _tab(page, "数据")
-    page.locator("#chart-apps canvas, #chart-apps svg").first.wait_for(timeout=60_000)
+    page.locator("#chart-apps img").first.wait_for(timeout=60_000)
     for sub in ("数据明细", "核对发现", "图表"):
         page.get_by_role("tab", name=sub, exact=True).click()
         page.wait_for_timeout(800)
