@@ -229,6 +229,8 @@ def test_a_session_leaves_no_english_and_no_gradio_leftovers(page, app, tmp_path
     page.locator("#brief-go").click()
     expect(page.locator("#brief-status")).to_contain_text("核验", timeout=300_000)
     expect(page.locator("#brief-draft")).to_contain_text("简报")
+    _tab(page, "简报")
+    shot(page, "brief-tab", publish=True)
     _every_tab_is_clean(page, "after drafting a 简报")
     _tab(page, "原文检索")
     expect(page.locator("#search-btn")).to_be_disabled()
