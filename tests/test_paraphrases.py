@@ -16,15 +16,6 @@ LEX = json.loads(P.LEXICON.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def library(built_store):
-    from index.library import Library
-
-    lib = Library(built_store)
-    yield lib
-    lib.close()
-
-
-@pytest.fixture(scope="module")
 def reports(library):
     return library_reports(library)
 
