@@ -105,17 +105,21 @@ class SourceBook:
     citations: list[Citation] = field(default_factory=list)
     _by_key: dict = field(default_factory=dict)
 
-    def cell(self, c: LibraryFact) -> int:
-        key = ("cell", c.file, c.table, c.row)
+    def _number(self, key: tuple, make) -> tuple[int, bool]:
+        """The source's number, and whether it is new (`make(n)` builds its Citation the first time)."""
         n = self._by_key.get(key)
-        if n is None:
-            n = len(self.citations) + 1
-            self._by_key[key] = n
-            self.citations.append(Citation(n=n, file=c.file, agency=c.agency, year=c.year, kind="cell",
-                                           quote=(c.source_text or "").strip(), line_start=c.line or 0,
-                                           line_end=c.line_end or c.line or 0, page=c.page, table=c.table,
-                                           row=c.row, column=c.column))
-        else:
+        if n is not None:
+            return n, False
+        n = self._by_key[key] = len(self.citations) + 1
+        self.citations.append(make(n))
+        return n, True
+
+    def cell(self, c: LibraryFact) -> int:
+        n, new = self._number(("cell", c.file, c.table, c.row), lambda n: Citation(
+            n=n, file=c.file, agency=c.agency, year=c.year, kind="cell", quote=(c.source_text or "").strip(),
+            line_start=c.line or 0, line_end=c.line_end or c.line or 0, page=c.page, table=c.table, row=c.row,
+            column=c.column))
+        if not new:  # one source per table row: the columns cited are listed on it
             cit = self.citations[n - 1]
             cols = (cit.column or "").split("、")
             if c.column not in cols:
@@ -123,15 +127,9 @@ class SourceBook:
         return n
 
     def quote(self, q: Quote) -> int:
-        key = ("quote", q.file, q.line_start, q.text)
-        n = self._by_key.get(key)
-        if n is None:
-            n = len(self.citations) + 1
-            self._by_key[key] = n
-            self.citations.append(Citation(n=n, file=q.file, agency=q.agency, year=q.year, kind="passage",
-                                           quote=q.text, line_start=q.line_start, line_end=q.line_end,
-                                           page=q.page, section=q.section, page_end=q.page_end))
-        return n
+        return self._number(("quote", q.file, q.line_start, q.text), lambda n: Citation(
+            n=n, file=q.file, agency=q.agency, year=q.year, kind="passage", quote=q.text, line_start=q.line_start,
+            line_end=q.line_end, page=q.page, section=q.section, page_end=q.page_end))[0]
 
 
 def source_label(c: Citation) -> str:
